@@ -1,0 +1,5 @@
+import sys
+
+from omlob.cli import main
+
+sys.exit(main())

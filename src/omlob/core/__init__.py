@@ -1,0 +1,1 @@
+"""The calculation core: pure Python rules and parsers, deliberately free of Django."""

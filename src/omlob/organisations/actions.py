@@ -1,0 +1,569 @@
+"""The business operations on organisations, units, members and tokens.
+
+Views, the API and the CLI call these and never change the models directly. Each operation runs in
+one transaction and writes its audit event in it (see :mod:`omlob.audit.record`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from omlob.audit.record import Actor, diff, record_event
+from omlob.core.codes import normalise_cvr, normalise_gln
+from omlob.core.orgstructure import StructurePlan, UnitRow
+from omlob.organisations.models import (
+    ApiToken,
+    CostCentre,
+    Invitation,
+    Membership,
+    Organisation,
+    OrgUnit,
+    UnitEAN,
+    hash_secret,
+)
+from omlob.organisations.roles import Role
+
+INVITATION_DAYS = 14
+
+
+# --- organisations -------------------------------------------------------------------------
+
+
+def _organisation_state(org: Organisation) -> dict[str, Any]:
+    return {
+        "name": org.name,
+        "slug": org.slug,
+        "kind": org.kind,
+        "cvr": org.cvr,
+        "inhabitants": org.inhabitants,
+    }
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    actor: Actor,
+    slug: str,
+    name: str,
+    kind: str = Organisation.Kind.MUNICIPALITY,
+    cvr: str = "",
+    inhabitants: int | None = None,
+) -> Organisation:
+    if Organisation.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            _("Der findes allerede en organisation med det korte navn %(slug)s.") % {"slug": slug}
+        )
+    org = Organisation(
+        slug=slug,
+        name=name,
+        kind=kind,
+        cvr=normalise_cvr(cvr) if cvr else "",
+        inhabitants=inhabitants,
+    )
+    org.full_clean()
+    org.save()
+    record_event(
+        organisation=org,
+        actor=actor,
+        action="created",
+        obj=org,
+        changes=diff({}, _organisation_state(org)),
+    )
+    return org
+
+
+@transaction.atomic
+def update_organisation(*, actor: Actor, org: Organisation, **values: Any) -> Organisation:
+    before = _organisation_state(org)
+    for key, value in values.items():
+        setattr(org, key, value)
+    org.full_clean()
+    org.save()
+    changes = diff(before, _organisation_state(org))
+    if changes:
+        record_event(organisation=org, actor=actor, action="updated", obj=org, changes=changes)
+    return org
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def _unit_state(unit: OrgUnit) -> dict[str, Any]:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": unit.parent.code if unit.parent_id else None,
+        "active": unit.active,
+        "eans": sorted(unit.eans.values_list("ean", flat=True)) if unit.pk else [],
+        "cost_centres": sorted(unit.cost_centres.values_list("code", flat=True)) if unit.pk else [],
+    }
+
+
+def _set_path(unit: OrgUnit) -> None:
+    """Recompute the materialised path of ``unit`` and its whole subtree."""
+    old_prefix = unit.path
+    parent_path = unit.parent.path if unit.parent_id else ""
+    unit.path = f"{parent_path}{unit.pk:010d}/"
+    unit.depth = unit.path.count("/") - 1
+    OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
+    if old_prefix and old_prefix != unit.path:
+        for child in OrgUnit.objects.filter(path__startswith=old_prefix).exclude(pk=unit.pk):
+            child.path = unit.path + child.path[len(old_prefix) :]
+            child.depth = child.path.count("/") - 1
+            OrgUnit.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
+
+
+def _check_parent(unit: OrgUnit, parent: OrgUnit | None) -> None:
+    if parent is None:
+        return
+    if parent.organisation_id != unit.organisation_id:
+        raise ValidationError(
+            {"parent": _("Den overordnede enhed hører til en anden organisation.")}
+        )
+    if unit.pk and (parent.pk == unit.pk or parent.path.startswith(unit.path)):
+        raise ValidationError(
+            {"parent": _("En enhed kan ikke placeres under sig selv eller sine underenheder.")}
+        )
+
+
+def _replace_codes(
+    unit: OrgUnit,
+    eans: Iterable[str] | None,
+    cost_centres: Iterable[str] | None,
+) -> None:
+    org = unit.organisation
+    if eans is not None:
+        wanted = {normalise_gln(e) for e in eans}
+        taken = UnitEAN.objects.filter(organisation=org, ean__in=wanted).exclude(unit=unit)
+        if taken.exists():
+            other = taken.select_related("unit").first()
+            raise ValidationError(
+                {
+                    "eans": _("EAN-nummeret %(ean)s tilhører allerede %(unit)s.")
+                    % {"ean": other.ean, "unit": other.unit.name}
+                }
+            )
+        unit.eans.exclude(ean__in=wanted).delete()
+        have = set(unit.eans.values_list("ean", flat=True))
+        UnitEAN.objects.bulk_create(
+            [UnitEAN(organisation=org, unit=unit, ean=e) for e in sorted(wanted - have)]
+        )
+    if cost_centres is not None:
+        wanted_cc = {c.strip() for c in cost_centres if c.strip()}
+        taken_cc = CostCentre.objects.filter(organisation=org, code__in=wanted_cc).exclude(
+            unit=unit
+        )
+        if taken_cc.exists():
+            other_cc = taken_cc.select_related("unit").first()
+            raise ValidationError(
+                {
+                    "cost_centres": _("Omkostningssted %(code)s tilhører allerede %(unit)s.")
+                    % {"code": other_cc.code, "unit": other_cc.unit.name}
+                }
+            )
+        unit.cost_centres.exclude(code__in=wanted_cc).delete()
+        have_cc = set(unit.cost_centres.values_list("code", flat=True))
+        CostCentre.objects.bulk_create(
+            [CostCentre(organisation=org, unit=unit, code=c) for c in sorted(wanted_cc - have_cc)]
+        )
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    kind: str = "institution",
+    parent: OrgUnit | None = None,
+    eans: Sequence[str] = (),
+    cost_centres: Sequence[str] = (),
+) -> OrgUnit:
+    unit = OrgUnit(
+        organisation=organisation, code=code.strip(), name=name.strip(), kind=kind, parent=parent
+    )
+    _check_parent(unit, parent)
+    unit.full_clean()
+    unit.save()
+    _set_path(unit)
+    _replace_codes(unit, eans, cost_centres)
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        action="created",
+        obj=unit,
+        changes=diff({}, _unit_state(unit)),
+    )
+    return unit
+
+
+@transaction.atomic
+def update_unit(
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    eans: Sequence[str] | None = None,
+    cost_centres: Sequence[str] | None = None,
+    note: str = "",
+    **values: Any,
+) -> OrgUnit:
+    """Change a unit's fields (code, name, kind, parent, active), its EANs and cost centres."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = _unit_state(unit)
+    parent_changed = "parent" in values and (
+        (values["parent"].pk if values["parent"] else None) != unit.parent_id
+    )
+    if parent_changed:
+        _check_parent(unit, values["parent"])
+    for key, value in values.items():
+        setattr(unit, key, value)
+    unit.full_clean()
+    unit.save()
+    if parent_changed:
+        _set_path(unit)
+    _replace_codes(unit, eans, cost_centres)
+    changes = diff(before, _unit_state(unit))
+    if changes:
+        record_event(
+            organisation=unit.organisation,
+            actor=actor,
+            action="updated",
+            obj=unit,
+            changes=changes,
+            note=note,
+        )
+    return unit
+
+
+@dataclass
+class StructureImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+def existing_structure(organisation: Organisation) -> dict[str, dict[str, Any]]:
+    """What :func:`omlob.core.orgstructure.parse_structure` needs to know of the database."""
+    units = OrgUnit.objects.filter(organisation=organisation).select_related("parent")
+    codes = {u.code: (u.parent.code if u.parent_id else None) for u in units}
+    eans = dict(UnitEAN.objects.filter(organisation=organisation).values_list("ean", "unit__code"))
+    ccs = dict(
+        CostCentre.objects.filter(organisation=organisation).values_list("code", "unit__code")
+    )
+    return {"existing_codes": codes, "existing_eans": eans, "existing_cost_centres": ccs}
+
+
+@transaction.atomic
+def import_structure(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    plan: StructurePlan,
+    filename: str = "",
+    replace_eans: bool = True,
+    replace_cost_centres: bool = True,
+) -> StructureImportResult:
+    """Apply a validated plan: create new units, update changed ones, never duplicate.
+
+    The whole file lands or nothing does (one transaction). EANs and cost centres of the units in
+    the file become exactly those of the file when the file has that column.
+    """
+    if not plan.ok:
+        raise ValidationError(_("Filen har fejl og er ikke importeret."))
+    result = StructureImportResult()
+    by_code = {
+        u.code: u
+        for u in OrgUnit.objects.select_for_update()
+        .filter(organisation=organisation)
+        .select_related("parent")
+    }
+    rows: list[UnitRow] = list(plan.units)
+    befores: dict[str, dict[str, Any]] = {}
+    # free codes that move between units before any unit claims them
+    file_codes = {r.code for r in rows}
+    for row in rows:
+        unit = by_code.get(row.code)
+        if unit is None:
+            continue
+        befores[row.code] = _unit_state(unit)
+        if replace_eans:
+            unit.eans.exclude(ean__in=row.eans).delete()
+        if replace_cost_centres:
+            unit.cost_centres.exclude(code__in=row.cost_centres).delete()
+    for row in rows:  # parents come before children
+        parent = by_code[row.parent_code] if row.parent_code else None
+        unit = by_code.get(row.code)
+        if unit is None:
+            unit = OrgUnit(
+                organisation=organisation,
+                code=row.code,
+                name=row.name,
+                kind=row.kind,
+                parent=parent,
+            )
+            unit.full_clean(validate_unique=False)
+            unit.save()
+            _set_path(unit)
+            by_code[row.code] = unit
+            before: dict[str, Any] = {}
+        else:
+            before = befores[row.code]
+            moved = unit.parent_id != (parent.pk if parent else None)
+            unit.name, unit.kind, unit.parent = row.name, row.kind, parent
+            if moved:
+                _check_parent(unit, parent)
+            unit.save()
+            if moved:
+                _set_path(unit)
+        _replace_codes(
+            unit,
+            row.eans if replace_eans else None,
+            row.cost_centres if replace_cost_centres else None,
+        )
+        changes = diff(before, _unit_state(unit))
+        if not before:
+            result.created.append(row.code)
+            record_event(
+                organisation=organisation,
+                actor=actor,
+                action="created",
+                obj=unit,
+                changes=changes,
+                note=_("Import af %(file)s") % {"file": filename},
+            )
+        elif changes:
+            result.updated.append(row.code)
+            record_event(
+                organisation=organisation,
+                actor=actor,
+                action="updated",
+                obj=unit,
+                changes=changes,
+                note=_("Import af %(file)s") % {"file": filename},
+            )
+        else:
+            result.unchanged.append(row.code)
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        action="imported",
+        obj=organisation,
+        changes={
+            "created": [None, len(result.created)],
+            "updated": [None, len(result.updated)],
+            "unchanged": [None, len(result.unchanged)],
+        },
+        note=_("Organisationsstruktur fra %(file)s") % {"file": filename or "?"},
+    )
+    assert file_codes <= set(by_code)
+    return result
+
+
+# --- members and invitations ---------------------------------------------------------------
+
+
+def _membership_state(m: Membership) -> dict[str, Any]:
+    return {
+        "user": m.user.get_username(),
+        "role": m.role,
+        "unit": m.unit.code if m.unit_id else None,
+    }
+
+
+def _check_membership(organisation: Organisation, role: str, unit: OrgUnit | None) -> None:
+    if role == Role.UNIT_MANAGER and unit is None:
+        raise ValidationError({"unit": _("En enhedsleder skal have en enhed.")})
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise ValidationError({"unit": _("Enheden hører til en anden organisation.")})
+
+
+@transaction.atomic
+def add_member(
+    *, actor: Actor, organisation: Organisation, user: Any, role: str, unit: OrgUnit | None = None
+) -> Membership:
+    _check_membership(organisation, role, unit)
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role, "unit": unit}
+    )
+    if not created:
+        return change_membership(actor=actor, membership=membership, role=role, unit=unit)
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        action="created",
+        obj=membership,
+        changes=diff({}, _membership_state(membership)),
+    )
+    return membership
+
+
+def _last_admin(membership: Membership) -> bool:
+    return (
+        membership.role == Role.ADMIN
+        and not Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def change_membership(
+    *, actor: Actor, membership: Membership, role: str, unit: OrgUnit | None
+) -> Membership:
+    _check_membership(membership.organisation, role, unit)
+    if role != Role.ADMIN and _last_admin(membership):
+        raise ValidationError(_("Organisationen skal have mindst én administrator."))
+    before = _membership_state(membership)
+    membership.role = role
+    membership.unit = unit if role == Role.UNIT_MANAGER else None
+    membership.save()
+    changes = diff(before, _membership_state(membership))
+    if changes:
+        record_event(
+            organisation=membership.organisation,
+            actor=actor,
+            action="updated",
+            obj=membership,
+            changes=changes,
+        )
+    return membership
+
+
+@transaction.atomic
+def remove_membership(*, actor: Actor, membership: Membership) -> None:
+    if _last_admin(membership):
+        raise ValidationError(_("Organisationen skal have mindst én administrator."))
+    record_event(
+        organisation=membership.organisation,
+        actor=actor,
+        action="deleted",
+        obj=membership,
+        changes=diff(_membership_state(membership), {}),
+    )
+    ApiToken.objects.filter(
+        user=membership.user, organisation=membership.organisation, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    membership.delete()
+
+
+@transaction.atomic
+def invite(
+    *, actor: Actor, organisation: Organisation, email: str, role: str, unit: OrgUnit | None = None
+) -> tuple[Invitation, str]:
+    """Create an invitation; returns it with the secret token for the link (shown/sent once)."""
+    _check_membership(organisation, role, unit)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email.strip().lower(),
+        role=role,
+        unit=unit if role == Role.UNIT_MANAGER else None,
+        token_hash=hash_secret(token),
+        invited_by=actor.user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    record_event(
+        organisation=organisation,
+        actor=actor,
+        action="invited",
+        obj=invitation,
+        changes={"email": [None, invitation.email], "role": [None, role]},
+    )
+    return invitation, token
+
+
+def open_invitation(token: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("organisation", "unit")
+        .filter(token_hash=hash_secret(token))
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: Actor, invitation: Invitation) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_event(
+        organisation=invitation.organisation, actor=actor, action="revoked", obj=invitation
+    )
+
+
+@transaction.atomic
+def accept_invitation(
+    *, invitation: Invitation, user: Any | None = None, password: str | None = None
+) -> Membership:
+    """Join the organisation: as the logged-in ``user``, or as a new user with ``password``."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("Invitationen er udløbet eller allerede brugt."))
+    if user is None:
+        model = get_user_model()
+        user = model.objects.filter(username__iexact=invitation.email).first()
+        if user is None:
+            user = model.objects.create_user(
+                username=invitation.email, email=invitation.email, password=password
+            )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    actor = Actor.of_user(user)
+    return add_member(
+        actor=actor,
+        organisation=invitation.organisation,
+        user=user,
+        role=invitation.role,
+        unit=invitation.unit,
+    )
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+TOKEN_PREFIX = "omlob_"  # noqa: S105 - a marker, not a secret
+
+
+@transaction.atomic
+def create_token(
+    *, actor: Actor, membership: Membership, name: str, expires_at: Any = None
+) -> tuple[ApiToken, str]:
+    """A new personal API key for ``membership``; the key itself is returned only here."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=membership.user,
+        organisation=membership.organisation,
+        name=name.strip(),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        key_hash=hash_secret(secret),
+        expires_at=expires_at,
+    )
+    record_event(
+        organisation=membership.organisation,
+        actor=actor,
+        action="created",
+        obj=token,
+        changes={"name": [None, token.name]},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_token(*, actor: Actor, token: ApiToken) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record_event(organisation=token.organisation, actor=actor, action="revoked", obj=token)

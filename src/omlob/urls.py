@@ -1,0 +1,49 @@
+"""URL map. Organisation pages live under /o/<org>/ so TenantMiddleware can guard them all."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from omlob.api.main import api
+from omlob.organisations import views as org
+from omlob.web import views as web
+
+organisation_patterns = [
+    path("", org.dashboard, name="org-dashboard"),
+    path("indstillinger/", org.organisation_settings, name="org-settings"),
+    path("enheder/", org.unit_list, name="unit-list"),
+    path("enheder/ny/", org.unit_create, name="unit-create"),
+    path("enheder/import/", org.unit_import, name="unit-import"),
+    path("enheder/eksport.csv", org.unit_export, name="unit-export"),
+    path("enheder/<int:pk>/", org.unit_detail, name="unit-detail"),
+    path("enheder/<int:pk>/rediger/", org.unit_edit, name="unit-edit"),
+    path("brugere/", org.member_list, name="member-list"),
+    path("brugere/<int:pk>/", org.member_edit, name="member-edit"),
+    path("brugere/<int:pk>/fjern/", org.member_remove, name="member-remove"),
+    path("invitationer/<int:pk>/annuller/", org.invitation_revoke, name="invitation-revoke"),
+    path("api-noegler/", org.token_list, name="token-list"),
+    path("api-noegler/<int:pk>/tilbagekald/", org.token_revoke, name="token-revoke"),
+    path("historik/", org.audit_log, name="audit-log"),
+    path("modul/<slug:key>/", web.module, name="module"),
+]
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path(
+        "konto/log-ind/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("konto/log-af/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/adgangskode/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "konto/adgangskode/skiftet/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("organisationer/", web.organisation_list, name="organisation-list"),
+    path("organisationer/skift/", web.switch_organisation, name="switch-organisation"),
+    path("invitation/<str:token>/", web.invitation_accept, name="invitation-accept"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("o/<slug:org>/", include(organisation_patterns)),
+    path("api/", api.urls),
+]

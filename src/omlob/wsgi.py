@@ -1,0 +1,8 @@
+"""WSGI entry point: ``gunicorn omlob.wsgi``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omlob.settings")
+application = get_wsgi_application()
