@@ -150,6 +150,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves from here after collectstatic
 ASSETS_DIR = Path(env_str("OMLOB_ASSETS_DIR", str(SOURCE_ROOT / "node_modules" / "dkfds" / "dist")))
 STATICFILES_DIRS = [("dkfds", ASSETS_DIR)] if ASSETS_DIR.is_dir() else []
 STORAGES = {

@@ -29,7 +29,9 @@ def reference_gs1(body: str) -> int:
 def reference_cvr_ok(value: str) -> bool:
     """Independent CVR modulus-11 check."""
     weights = [2, 7, 6, 5, 4, 3, 2, 1]
-    return value[0] != "0" and sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11 == 0
+    return (
+        value[0] != "0" and sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11 == 0
+    )
 
 
 # --- GLN / EAN -----------------------------------------------------------------------

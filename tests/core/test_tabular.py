@@ -116,12 +116,12 @@ def test_bomless_utf16_is_read() -> None:
 
 def test_quoted_fields_with_delimiters_newlines_and_crlf() -> None:
     text = (
-        'Kode;Navn;Note\r\n'
+        "Kode;Navn;Note\r\n"
         '1;"Skole; afd. A";"linje 1\r\nlinje 2"\r\n'
         '2;"Sagde ""hej""";\r\n'
-        '\r\n'
+        "\r\n"
         '3;C;"a;b;c"\r\n'
-        '\r\n\r\n'
+        "\r\n\r\n"
     )
     table = read_table(text.encode("utf-8"), "x.csv")
     assert table.delimiter == ";"
@@ -163,7 +163,7 @@ def test_c1_characters_from_latin1_mixups_are_repaired() -> None:
 
 
 def test_single_column_file() -> None:
-    table = read_table("Kode\nA\nB\n".encode(), "x.csv")
+    table = read_table(b"Kode\nA\nB\n", "x.csv")
     assert table.header == ["Kode"]
     assert table.rows == [["A"], ["B"]]
 
@@ -200,9 +200,7 @@ def test_expected_headers_pick_the_best_matching_row() -> None:
         "Enheds-ID;NAVN;Omk.-sted\n"
         "1;A;4711\n"
     )
-    table = read_table(
-        text.encode(), "x.csv", expected_headers=["Enheds-id", "Navn", "Omk.sted"]
-    )
+    table = read_table(text.encode(), "x.csv", expected_headers=["Enheds-id", "Navn", "Omk.sted"])
     assert table.header_row == 3
     assert table.rows == [["1", "A", "4711"]]
 
@@ -276,7 +274,7 @@ def test_mojibake_is_detected_with_row_cell_and_fix() -> None:
     ("cell", "fragment"), [("Ã˜sterbro", "Ã˜"), ("BÃ¦k", "Ã¦"), ("Drift â€“ vej", "â€“")]
 )
 def test_mojibake_variants(cell: str, fragment: str) -> None:
-    data = f"Kode,Navn\n1,{cell}\n".encode("utf-8")
+    data = f"Kode,Navn\n1,{cell}\n".encode()
     with pytest.raises(TableError, match=fragment):
         read_table(data, "x.csv")
 
@@ -318,9 +316,7 @@ def make_workbook() -> openpyxl.Workbook:
     sheet.append(["BU", "Børn og Unge", 5798000000001, datetime.date(2024, 1, 2), 0.5, True])
     sheet.append(["SKO", "Skolen", 5798000416604.0, datetime.datetime(2024, 3, 4), 1.0, False])
     sheet.append([])
-    sheet.append(
-        ["KØK", "Køkken", "5798000000001", datetime.datetime(2024, 3, 4, 13, 5), 2, None]
-    )
+    sheet.append(["KØK", "Køkken", "5798000000001", datetime.datetime(2024, 3, 4, 13, 5), 2, None])
     other = workbook.create_sheet("Andet ark")
     other.append(["Kode", "Navn"])
     other.append([1, "Et"])

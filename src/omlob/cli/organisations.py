@@ -152,10 +152,9 @@ def units(args: argparse.Namespace) -> int:
 
 
 def import_units(args: argparse.Namespace) -> int:
-    from omlob.core.orgstructure import parse_structure
+    from omlob.core.orgstructure import EXPECTED_HEADERS, parse_structure
     from omlob.core.tabular import TableError, read_table
     from omlob.organisations import actions
-    from omlob.organisations.views import STRUCTURE_HEADER
 
     org = _organisation(args.org)
     if not args.file.is_file():
@@ -165,7 +164,7 @@ def import_units(args: argparse.Namespace) -> int:
             args.file.read_bytes(),
             args.file.name,
             sheet=args.sheet,
-            expected_headers=STRUCTURE_HEADER,
+            expected_headers=EXPECTED_HEADERS,
         )
     except TableError as exc:
         raise CliError(f"{args.file.name}: {exc}") from exc

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from omlob.audit.record import Actor, diff, record_event
-from omlob.core.codes import normalise_cvr, normalise_gln
+from omlob.core.codes import CodeError, normalise_cvr, normalise_gln
 from omlob.core.orgstructure import StructurePlan, UnitRow
 from omlob.organisations.models import (
     ApiToken,
@@ -63,13 +63,11 @@ def create_organisation(
         raise ValidationError(
             _("Der findes allerede en organisation med det korte navn %(slug)s.") % {"slug": slug}
         )
-    org = Organisation(
-        slug=slug,
-        name=name,
-        kind=kind,
-        cvr=normalise_cvr(cvr) if cvr else "",
-        inhabitants=inhabitants,
-    )
+    try:
+        cvr = normalise_cvr(cvr) if cvr else ""
+    except CodeError as exc:
+        raise ValidationError({"cvr": str(exc)}) from exc
+    org = Organisation(slug=slug, name=name, kind=kind, cvr=cvr, inhabitants=inhabitants)
     org.full_clean()
     org.save()
     record_event(
@@ -144,7 +142,10 @@ def _replace_codes(
 ) -> None:
     org = unit.organisation
     if eans is not None:
-        wanted = {normalise_gln(e) for e in eans}
+        try:
+            wanted = {normalise_gln(e) for e in eans}
+        except CodeError as exc:
+            raise ValidationError({"eans": str(exc)}) from exc
         taken = UnitEAN.objects.filter(organisation=org, ean__in=wanted).exclude(unit=unit)
         if taken.exists():
             other = taken.select_related("unit").first()
@@ -276,16 +277,21 @@ def import_structure(
     organisation: Organisation,
     plan: StructurePlan,
     filename: str = "",
-    replace_eans: bool = True,
-    replace_cost_centres: bool = True,
 ) -> StructureImportResult:
     """Apply a validated plan: create new units, update changed ones, never duplicate.
 
-    The whole file lands or nothing does (one transaction). EANs and cost centres of the units in
-    the file become exactly those of the file when the file has that column.
+    The whole file lands or nothing does (one transaction). A column the file does not have
+    leaves that field of existing units alone (a file of codes and names renames, it does not
+    flatten the tree); EANs and cost centres of the units in the file become exactly those of
+    the file when it has that column.
     """
     if not plan.ok:
         raise ValidationError(_("Filen har fejl og er ikke importeret."))
+
+    def has(column: str) -> bool:
+        return not plan.columns or column in plan.columns
+
+    replace_eans, replace_cost_centres = has("eans"), has("cost_centres")
     result = StructureImportResult()
     by_code = {
         u.code: u
@@ -296,7 +302,6 @@ def import_structure(
     rows: list[UnitRow] = list(plan.units)
     befores: dict[str, dict[str, Any]] = {}
     # free codes that move between units before any unit claims them
-    file_codes = {r.code for r in rows}
     for row in rows:
         unit = by_code.get(row.code)
         if unit is None:
@@ -324,8 +329,12 @@ def import_structure(
             before: dict[str, Any] = {}
         else:
             before = befores[row.code]
+            if not has("parent_code"):
+                parent = unit.parent
             moved = unit.parent_id != (parent.pk if parent else None)
-            unit.name, unit.kind, unit.parent = row.name, row.kind, parent
+            unit.name, unit.parent = row.name, parent
+            if has("kind"):
+                unit.kind = row.kind
             if moved:
                 _check_parent(unit, parent)
             unit.save()
@@ -371,7 +380,6 @@ def import_structure(
         },
         note=_("Organisationsstruktur fra %(file)s") % {"file": filename or "?"},
     )
-    assert file_codes <= set(by_code)
     return result
 
 

@@ -117,9 +117,7 @@ class OrgUnitQuerySet(TenantQuerySet):
 class OrgUnit(models.Model):
     """A node of the organisation tree: forvaltning, område or institution."""
 
-    Kind = models.TextChoices(
-        "Kind", [(code.upper(), (code, KIND_LABELS[code])) for code in KINDS]
-    )
+    Kind = models.TextChoices("Kind", [(code.upper(), (code, KIND_LABELS[code])) for code in KINDS])
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
     parent = models.ForeignKey(

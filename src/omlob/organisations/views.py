@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from omlob.audit.models import AuditEvent
 from omlob.audit.record import Actor, history_of
 from omlob.core.export import csv_bytes
-from omlob.core.orgstructure import parse_structure
+from omlob.core.orgstructure import EXPECTED_HEADERS, parse_structure
 from omlob.core.tabular import TableError, read_table
 from omlob.organisations import actions
 from omlob.organisations.forms import (
@@ -303,7 +303,7 @@ def unit_import(request: HttpRequest, org: str) -> HttpResponse:
                 upload.read(),
                 upload.name,
                 sheet=form.cleaned_data["sheet"] or None,
-                expected_headers=STRUCTURE_HEADER,
+                expected_headers=EXPECTED_HEADERS,
             )
         except TableError as exc:
             context["file_error"] = str(exc)

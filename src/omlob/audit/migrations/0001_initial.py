@@ -7,35 +7,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='tidspunkt')),
-                ('actor_label', models.CharField(max_length=200, verbose_name='udført af')),
-                ('action', models.CharField(max_length=40, verbose_name='handling')),
-                ('object_type', models.CharField(max_length=60)),
-                ('object_id', models.CharField(max_length=64)),
-                ('object_repr', models.CharField(max_length=255, verbose_name='objekt')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='ændringer')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='bemærkning')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='audit_events', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="tidspunkt"
+                    ),
+                ),
+                ("actor_label", models.CharField(max_length=200, verbose_name="udført af")),
+                ("action", models.CharField(max_length=40, verbose_name="handling")),
+                ("object_type", models.CharField(max_length=60)),
+                ("object_id", models.CharField(max_length=64)),
+                ("object_repr", models.CharField(max_length=255, verbose_name="objekt")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="ændringer")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="bemærkning")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audit_events",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hændelse',
-                'verbose_name_plural': 'historik',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['organisation', 'object_type', 'object_id'], name='audit_audit_organis_2afe77_idx')],
+                "verbose_name": "hændelse",
+                "verbose_name_plural": "historik",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "object_type", "object_id"],
+                        name="audit_audit_organis_2afe77_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -3,13 +3,13 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import omlob.organisations.models
 from django.conf import settings
 from django.db import migrations, models
 
+import omlob.organisations.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,134 +18,391 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text="Bruges i adresser og kommandolinjen, fx 'aalborg'.", max_length=60, unique=True, verbose_name='kort navn')),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('kind', models.CharField(choices=[('kommune', 'Kommune'), ('region', 'Region'), ('faellesskab', 'Fællesskab af kommuner')], default='kommune', max_length=20, verbose_name='type')),
-                ('cvr', models.CharField(blank=True, max_length=8, validators=[omlob.organisations.models.validate_cvr], verbose_name='CVR-nr.')),
-                ('inhabitants', models.PositiveIntegerField(blank=True, null=True, verbose_name='indbyggere')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='oprettet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Bruges i adresser og kommandolinjen, fx 'aalborg'.",
+                        max_length=60,
+                        unique=True,
+                        verbose_name="kort navn",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("kommune", "Kommune"),
+                            ("region", "Region"),
+                            ("faellesskab", "Fællesskab af kommuner"),
+                        ],
+                        default="kommune",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "cvr",
+                    models.CharField(
+                        blank=True,
+                        max_length=8,
+                        validators=[omlob.organisations.models.validate_cvr],
+                        verbose_name="CVR-nr.",
+                    ),
+                ),
+                (
+                    "inhabitants",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="indbyggere"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="oprettet"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisationer',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisationer",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='navn')),
-                ('prefix', models.CharField(max_length=16)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='udløber')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="navn")),
+                ("prefix", models.CharField(max_length=16)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="udløber")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='OrgUnit',
+            name="OrgUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Kommunens egen nøgle for enheden; bruges ved import af strukturen.', max_length=64, validators=[django.core.validators.RegexValidator('^\\S(.*\\S)?$', 'Koden må ikke begynde eller slutte med mellemrum.')], verbose_name='enhedskode')),
-                ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('kind', models.CharField(choices=[('forvaltning', 'Forvaltning'), ('omraade', 'Område'), ('institution', 'Institution'), ('school', 'Skole'), ('daycare', 'Dagtilbud'), ('kitchen', 'Køkken'), ('care_home', 'Plejecenter'), ('office', 'Administration'), ('other', 'Andet')], default='institution', max_length=20, verbose_name='type')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=900)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('active', models.BooleanField(default=True, verbose_name='aktiv')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='units', to='organisations.organisation')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisations.orgunit', verbose_name='overordnet enhed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Kommunens egen nøgle for enheden; bruges ved import af strukturen.",
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\S(.*\\S)?$", "Koden må ikke begynde eller slutte med mellemrum."
+                            )
+                        ],
+                        verbose_name="enhedskode",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="navn")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("forvaltning", "Forvaltning"),
+                            ("omraade", "Område"),
+                            ("institution", "Institution"),
+                            ("school", "Skole"),
+                            ("daycare", "Dagtilbud"),
+                            ("kitchen", "Køkken"),
+                            ("care_home", "Plejecenter"),
+                            ("office", "Administration"),
+                            ("other", "Andet"),
+                        ],
+                        default="institution",
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(db_index=True, default="", editable=False, max_length=900),
+                ),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("active", models.BooleanField(default=True, verbose_name="aktiv")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="units",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisations.orgunit",
+                        verbose_name="overordnet enhed",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enhed',
-                'verbose_name_plural': 'enheder',
-                'ordering': ['path'],
+                "verbose_name": "enhed",
+                "verbose_name_plural": "enheder",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Administrator'), ('procurement', 'Indkøber'), ('unit_manager', 'Enhedsleder'), ('viewer', 'Læser')], default='viewer', max_length=20, verbose_name='rolle')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation')),
-                ('unit', models.ForeignKey(blank=True, help_text='Enhedsledere ser kun denne enhed og dens underenheder.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.orgunit', verbose_name='enhed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Administrator"),
+                            ("procurement", "Indkøber"),
+                            ("unit_manager", "Enhedsleder"),
+                            ("viewer", "Læser"),
+                        ],
+                        default="viewer",
+                        max_length=20,
+                        verbose_name="rolle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Enhedsledere ser kun denne enhed og dens underenheder.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.orgunit",
+                        verbose_name="enhed",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'medlemskab',
-                'verbose_name_plural': 'medlemskaber',
-                'ordering': ['organisation__name', 'user__username'],
+                "verbose_name": "medlemskab",
+                "verbose_name_plural": "medlemskaber",
+                "ordering": ["organisation__name", "user__username"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('role', models.CharField(choices=[('admin', 'Administrator'), ('procurement', 'Indkøber'), ('unit_manager', 'Enhedsleder'), ('viewer', 'Læser')], default='viewer', max_length=20, verbose_name='rolle')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='organisations.organisation')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.orgunit', verbose_name='enhed')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("admin", "Administrator"),
+                            ("procurement", "Indkøber"),
+                            ("unit_manager", "Enhedsleder"),
+                            ("viewer", "Læser"),
+                        ],
+                        default="viewer",
+                        max_length=20,
+                        verbose_name="rolle",
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.orgunit",
+                        verbose_name="enhed",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CostCentre',
+            name="CostCentre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='omkostningssted')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cost_centres', to='organisations.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=64, verbose_name="omkostningssted")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cost_centres",
+                        to="organisations.orgunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='UnitEAN',
+            name="UnitEAN",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ean', models.CharField(max_length=13, validators=[omlob.organisations.models.validate_gln], verbose_name='EAN-nr.')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='eans', to='organisations.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ean",
+                    models.CharField(
+                        max_length=13,
+                        validators=[omlob.organisations.models.validate_gln],
+                        verbose_name="EAN-nr.",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="eans",
+                        to="organisations.orgunit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ean'],
+                "ordering": ["ean"],
             },
         ),
         migrations.AddConstraint(
-            model_name='orgunit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='orgunit_code_unique'),
+            model_name="orgunit",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "code"), name="orgunit_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="membership_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='costcentre',
-            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='costcentre_unique'),
+            model_name="costcentre",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "code"), name="costcentre_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitean',
-            constraint=models.UniqueConstraint(fields=('organisation', 'ean'), name='unitean_unique'),
+            model_name="unitean",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "ean"), name="unitean_unique"
+            ),
         ),
     ]
