@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from omlob.api.main import api
+from omlob.health import healthz
 from omlob.organisations import views as org
 from omlob.web import views as web
 
@@ -46,4 +47,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("o/<slug:org>/", include(organisation_patterns)),
     path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]

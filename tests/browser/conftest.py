@@ -1,0 +1,164 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Every test gets a :class:`UI` (fixture ``ui``): a Playwright page on the live server that logs
+in through the real login form, collects console errors, and saves a full-page screenshot of
+every page it visits to ``test-artifacts/screenshots/<test-name>-<nn>-<step>.png``.
+
+The ``world`` fixture of ``tests/conftest.py`` is reused on a transactional database so the live
+server thread (its own connection) sees the personas and units the test created.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ARTIFACTS, PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# there unless told that this is deliberate.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def chromium_path() -> str:
+    path = os.environ.get("OMLOB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.exit(
+            f"Chromium not found at {path}: install Debian's chromium or set OMLOB_CHROMIUM",
+            returncode=4,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser."""
+    return {"executable_path": chromium_path(), "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args() -> dict[str, Any]:
+    return {
+        "viewport": VIEWPORT,
+        "locale": "da-DK",
+        "timezone_id": "Europe/Copenhagen",
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def world(transactional_db: None, live_server: Any, world: Any) -> Any:
+    """The personas of tests/conftest.py, committed so the live server thread sees them."""
+    return world
+
+
+def test_name(node: Any) -> str:
+    """The test's name for artefacts: its function name and its own parameters (not the
+    browser, which is always Chromium)."""
+    callspec = getattr(node, "callspec", None)
+    ids = [str(v) for k, v in (callspec.params.items() if callspec else []) if k != "browser_name"]
+    return "-".join([node.originalname, *ids])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+class UI:
+    """One browser tab on the live server, as one test's user sees it."""
+
+    def __init__(self, page: Any, base_url: str, name: str) -> None:
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+        self.name = _slug(name)
+        self.step = 0
+        self.console_errors: list[str] = []
+        self.watch(page)
+
+    # --- observation ---------------------------------------------------------------------
+
+    def watch(self, page: Any) -> None:
+        """Collect console errors and uncaught exceptions of ``page``."""
+        page.on(
+            "console",
+            lambda msg: self.console_errors.append(f"{page.url}: {msg.text}")
+            if msg.type == "error"
+            else None,
+        )
+        page.on("pageerror", lambda exc: self.console_errors.append(f"{page.url}: {exc}"))
+
+    def snap(self, step: str, page: Any | None = None) -> Path:
+        """A full-page screenshot of the current page as the test's next step."""
+        self.step += 1
+        path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{_slug(step)}.png"
+        (page or self.page).screenshot(path=str(path), full_page=True)
+        return path
+
+    # --- navigation ----------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else self.base_url + path
+
+    def goto(self, path: str, step: str, *, status: int | None = 200) -> Any:
+        response = self.page.goto(self.url(path))
+        assert response is not None
+        if status is not None:
+            assert response.status == status, f"{path}: HTTP {response.status}"
+        self.snap(step)
+        return response
+
+    def login(self, username: str, password: str = PASSWORD, *, step: str = "login") -> None:
+        """Log in through the real form, from wherever the browser is now."""
+        page = self.page
+        if "/konto/log-ind/" not in page.url:
+            page.goto(self.url("/konto/log-ind/"))
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        self.snap(step)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log ind").click()
+        self.snap(f"{step}-done")
+
+    def submit(self, button: str, step: str) -> None:
+        """Click a submit button by its name and wait for the page it leads to."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=button, exact=True).click()
+        self.snap(step)
+
+    def heading(self) -> str:
+        return self.page.locator("h1").inner_text().strip()
+
+    def messages(self) -> list[str]:
+        return [t.strip() for t in self.page.locator(".alert .alert-text").all_inner_texts()]
+
+    def side_menu(self) -> list[str]:
+        return [t.strip() for t in self.page.locator(".sidemenu a").all_inner_texts()]
+
+
+@pytest.fixture
+def ui(page: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[UI]:
+    page.set_default_timeout(10_000)
+    yield UI(page, live_server.url, test_name(request.node))
