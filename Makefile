@@ -49,7 +49,7 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 
 messages: install ## update the Danish/English translation catalogues and compile them
-	cd src/omlob && ../../$(BIN)/django-admin makemessages -l da -l en --no-obsolete --ignore 'static/*'
+	cd src/omlob && ../../$(BIN)/django-admin makemessages -l en --no-obsolete --ignore 'static/*' --ignore 'core/*'
 	cd src/omlob && ../../$(BIN)/django-admin compilemessages
 
 clean:

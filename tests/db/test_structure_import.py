@@ -56,7 +56,7 @@ def test_import_creates_updates_and_never_duplicates(world, mette):
     # a second identical import changes nothing but records that it ran
     assert AuditEvent.objects.count() == events_before + 1
     follow = mette.get("/o/nordby/enheder/")
-    assert "0 nye enheder, 0 ændrede, 4 uændrede" in follow.content.decode()
+    assert "Nye enheder: 0, ændrede: 0, uændrede: 4" in follow.content.decode()
 
 
 def test_a_file_with_errors_imports_nothing_and_names_every_problem(world, mette):

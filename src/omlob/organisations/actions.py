@@ -295,7 +295,7 @@ def import_structure(
     result = StructureImportResult()
     by_code = {
         u.code: u
-        for u in OrgUnit.objects.select_for_update()
+        for u in OrgUnit.objects.select_for_update(of=("self",))
         .filter(organisation=organisation)
         .select_related("parent")
     }

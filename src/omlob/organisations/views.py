@@ -321,8 +321,8 @@ def unit_import(request: HttpRequest, org: str) -> HttpResponse:
         messages.success(
             request,
             _(
-                "%(file)s er importeret: %(created)d nye enheder, %(updated)d ændrede, "
-                "%(unchanged)d uændrede."
+                "%(file)s er importeret. Nye enheder: %(created)d, ændrede: %(updated)d, "
+                "uændrede: %(unchanged)d."
             )
             % {
                 "file": upload.name,

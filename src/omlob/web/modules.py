@@ -89,7 +89,7 @@ MODULES: tuple[Module, ...] = (
         "assets",
         _("Genbrug"),
         None,
-        _("Aktivregister og intern genbrug af møbler og IT; levetidsforlængelse."),
+        _("Aktivregister og internt genbrug af møbler og IT; levetidsforlængelse."),
     ),
     Module("actions", _("Handleplan"), None, _("Indsatser, mål og nøgletal.")),
     Module("tco", _("Totalomkostninger"), None, _("TCO og scenarier for indkøbsbeslutninger.")),
