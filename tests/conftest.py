@@ -40,6 +40,15 @@ class World:
     units: dict[str, Any]
     sydby_units: dict[str, Any]
 
+    def by_role(self, role: str) -> Any:
+        """The Nordby persona holding ``role``."""
+        return {
+            "admin": self.admin,
+            "procurement": self.mette,
+            "unit_manager": self.jens,
+            "viewer": self.lise,
+        }[role]
+
     def membership(self, user: Any, org: Any | None = None) -> Any:
         from omlob.organisations.models import Membership
 

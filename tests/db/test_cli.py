@@ -24,39 +24,65 @@ def test_setup_is_safe_to_run_again(db, capsys):
 
 
 def test_org_create_list_and_units(db, capsys, tmp_path):
-    code, out, _ = run(capsys, "org", "create", "--slug", "hjorring", "--name", "Hjørring Kommune",
-                       "--cvr", "29189579", "--json")
+    code, out, _ = run(
+        capsys,
+        "org",
+        "create",
+        "--slug",
+        "hjorring",
+        "--name",
+        "Hjørring Kommune",
+        "--cvr",
+        "29189579",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["slug"] == "hjorring"
     ean = make_gln("579800177777")
     path = tmp_path / "struktur.csv"
     path.write_bytes(
-        ("Enhedskode;Navn;Type;Overordnet;EAN;Omkostningssted\n"
-         "H-BU;Børn og Unge;forvaltning;;;\n"
-         f"H-SKO;Hjørring Skole;skole;H-BU;{ean};7001\n").encode("cp1252"))
+        (
+            "Enhedskode;Navn;Type;Overordnet;EAN;Omkostningssted\n"
+            "H-BU;Børn og Unge;forvaltning;;;\n"
+            f"H-SKO;Hjørring Skole;skole;H-BU;{ean};7001\n"
+        ).encode("cp1252")
+    )
     code, out, _ = run(capsys, "org", "import-units", "--org", "hjorring", str(path), "--json")
     assert code == 0
     assert json.loads(out) == {"imported": True, "created": 2, "updated": 0, "unchanged": 0}
     code, out, _ = run(capsys, "org", "import-units", "--org", "hjorring", str(path), "--json")
     assert json.loads(out)["unchanged"] == 2
     code, out, _ = run(capsys, "org", "list", "--json")
-    assert {"slug": "hjorring", "units": 2} .items() <= next(
-        o for o in json.loads(out) if o["slug"] == "hjorring").items()
+    assert {"slug": "hjorring", "units": 2}.items() <= next(
+        o for o in json.loads(out) if o["slug"] == "hjorring"
+    ).items()
     code, out, _ = run(capsys, "org", "units", "--org", "hjorring", "--json")
     units = json.loads(out)
-    assert units[1] == {"code": "H-SKO", "name": "Hjørring Skole", "kind": "school",
-                        "parent": "H-BU", "active": True, "eans": [ean],
-                        "cost_centres": ["7001"]}
+    assert units[1] == {
+        "code": "H-SKO",
+        "name": "Hjørring Skole",
+        "kind": "school",
+        "parent": "H-BU",
+        "active": True,
+        "eans": [ean],
+        "cost_centres": ["7001"],
+    }
     code, out, _ = run(capsys, "org", "units", "--org", "hjorring")
     assert "  Hjørring Skole [H-SKO, Skole] EAN " + ean in out
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    (["org", "units", "--org", "findes-ikke"], "findes ikke"),
-    (["org", "create", "--slug", "æøå kommune", "--name", "X"], "--slug"),
-    (["org", "create", "--slug", "ok", "--name", "X", "--cvr", "12345678"], "CVR"),
-    (["org", "import-units", "--org", "nordby", "/ingen/fil.csv"], "findes ikke"),
-    (["user", "add", "--org", "nordby", "--email", "ikke-en-mail", "--role", "viewer"], "e-mail"),
-])
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["org", "units", "--org", "findes-ikke"], "findes ikke"),
+        (["org", "create", "--slug", "æøå kommune", "--name", "X"], "--slug"),
+        (["org", "create", "--slug", "ok", "--name", "X", "--cvr", "12345678"], "CVR"),
+        (["org", "import-units", "--org", "nordby", "/ingen/fil.csv"], "findes ikke"),
+        (
+            ["user", "add", "--org", "nordby", "--email", "ikke-en-mail", "--role", "viewer"],
+            "e-mail",
+        ),
+    ],
+)
 def test_bad_input_exits_2_with_one_clear_line(world, capsys, argv, fragment):
     code, _out, err = run(capsys, *argv)
     assert code == 2
@@ -79,8 +105,20 @@ def test_user_add_and_demo(db, capsys):
     demo = json.loads(out)
     assert code == 0 and demo["organisation"] == "demo" and demo["units"] >= 80
     assert {u["role"] for u in demo["users"]} == {"admin", "procurement", "unit_manager", "viewer"}
-    code, out, _ = run(capsys, "user", "add", "--org", "demo", "--email", "it@demo.dk",
-                       "--role", "unit_manager", "--unit", "BA-ADM-04", "--json")
+    code, out, _ = run(
+        capsys,
+        "user",
+        "add",
+        "--org",
+        "demo",
+        "--email",
+        "it@demo.dk",
+        "--role",
+        "unit_manager",
+        "--unit",
+        "BA-ADM-04",
+        "--json",
+    )
     added = json.loads(out)
     assert code == 0 and added["password"]
     membership = Membership.objects.get(user__username="it@demo.dk")

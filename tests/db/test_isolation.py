@@ -118,12 +118,7 @@ def test_an_outsider_gets_404_on_every_page_of_another_organisation(world, clien
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_sees_its_own_pages_and_nothing_of_the_other_tenant(world, client, role):
-    user = {
-        Role.ADMIN: world.admin,
-        Role.PROCUREMENT: world.mette,
-        Role.UNIT_MANAGER: world.jens,
-        Role.VIEWER: world.lise,
-    }[role]
+    user = world.by_role(role)
     own = _objects(world, world.nordby, user)
     own["unit"] = world.units["SOLK"]  # inside Jens's subtree
     foreign = _objects(world, world.sydby)
@@ -237,12 +232,7 @@ def test_api_listings_hold_only_the_tokens_organisation(world, client):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_roles(world, client, role):
-    user = {
-        Role.ADMIN: world.admin,
-        Role.PROCUREMENT: world.mette,
-        Role.UNIT_MANAGER: world.jens,
-        Role.VIEWER: world.lise,
-    }[role]
+    user = world.by_role(role)
     token = _token_for(user, world.nordby)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     listing = client.get("/api/v1/organisations/nordby/units?limit=1000", **auth).json()

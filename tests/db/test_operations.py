@@ -18,19 +18,35 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update({"OMLOB_VAR_DIR": str(tmp_path / "var"),
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'omlob.sqlite3'}", **extra})
+    env.update(
+        {
+            "OMLOB_VAR_DIR": str(tmp_path / "var"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'omlob.sqlite3'}",
+            **extra,
+        }
+    )
     return env
 
 
 def _omlob(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "omlob.cli", *args], env=env, cwd=PROJECT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "omlob.cli", *args],
+        env=env,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = _env(tmp_path, SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
-               DEBUG="false", OMLOB_HTTPS="true", ALLOWED_HOSTS="omlob.kommune.dk")
+    env = _env(
+        tmp_path,
+        SECRET_KEY="x" * 20 + "a-long-random-production-secret-key-0123456789",
+        DEBUG="false",
+        OMLOB_HTTPS="true",
+        ALLOWED_HOSTS="omlob.kommune.dk",
+    )
     result = _omlob("check", "--deploy", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr and "no issues" in result.stdout
@@ -45,9 +61,13 @@ def test_check_deploy_warns_about_an_unsafe_setup(tmp_path):
 def test_worker_takes_jobs(tmp_path):
     env = _env(tmp_path)
     assert _omlob("setup", env=env).returncode == 0
-    worker = subprocess.Popen([sys.executable, "-m", "omlob.cli", "worker", "--interval", "0.2"],
-                              env=env, cwd=PROJECT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "omlob.cli", "worker", "--interval", "0.2"],
+        env=env,
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         result = _omlob("check", "--worker", "--timeout", "60", env=env)
         assert result.returncode == 0, result.stderr
@@ -74,8 +94,9 @@ def test_healthz(db, client):
 def test_login_is_locked_after_repeated_failures(world, settings):
     client = Client()
     for attempt in range(1, settings.AXES_FAILURE_LIMIT + 1):
-        response = client.post("/konto/log-ind/", {"username": "mette@nordby.dk",
-                                                   "password": "forkert"})
+        response = client.post(
+            "/konto/log-ind/", {"username": "mette@nordby.dk", "password": "forkert"}
+        )
         if attempt < settings.AXES_FAILURE_LIMIT:
             assert response.status_code == 200
             assert "korrekt" in response.content.decode()
@@ -91,8 +112,9 @@ def test_login_is_locked_after_repeated_failures(world, settings):
 
 def test_login_then_land_in_the_organisation(world):
     client = Client()
-    response = client.post("/konto/log-ind/", {"username": "jens@nordby.dk", "password": PASSWORD},
-                           follow=True)
+    response = client.post(
+        "/konto/log-ind/", {"username": "jens@nordby.dk", "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/o/nordby/"
     assert "Nordby Kommune" in response.content.decode()
 
@@ -132,3 +154,10 @@ def test_security_headers(world, client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_no_model_change_lacks_a_migration(db, capsys):
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=1)
+    assert "No changes detected" in capsys.readouterr().out

@@ -21,8 +21,9 @@ def _csv(*lines: str, encoding: str = "cp1252") -> bytes:
 
 
 def _upload(client, content: bytes, name: str = "struktur.csv", **extra):
-    return client.post("/o/nordby/enheder/import/",
-                       {"file": SimpleUploadedFile(name, content), **extra})
+    return client.post(
+        "/o/nordby/enheder/import/", {"file": SimpleUploadedFile(name, content), **extra}
+    )
 
 
 @pytest.fixture
@@ -46,8 +47,10 @@ def test_import_creates_updates_and_never_duplicates(world, mette):
     assert kitchen.kind == "kitchen" and kitchen.parent.code == "N-AAB"
     assert sorted(kitchen.cost_centres.values_list("code", flat=True)) == ["30002", "30003"]
     assert kitchen.path.startswith(OrgUnit.objects.get(code="N-SUN").path)
-    assert OrgUnit.objects.get(organisation=world.nordby, code="N-SOL").name == \
-        "Plejecenter Solhaven (nyt navn)"
+    assert (
+        OrgUnit.objects.get(organisation=world.nordby, code="N-SOL").name
+        == "Plejecenter Solhaven (nyt navn)"
+    )
     units_before = OrgUnit.objects.count()
     events_before = AuditEvent.objects.count()
     again = _upload(mette, content)
