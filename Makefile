@@ -14,7 +14,7 @@ export UV_LINK_MODE := copy
 run: setup demo ## create the virtualenv, install, migrate, load data and start web server + worker
 	$(BIN)/omlob serve
 
-test: install assets chromium ## the whole test suite (unit, database, browser)
+test: setup chromium ## the whole test suite (unit, database, browser)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import NinjaAPI, Path, Query
+from ninja import NinjaAPI, Path, Query, Status
 
 from omlob import __version__
 from omlob.api.auth import CsrfSessionAuth, TokenAuth, tenant_of, visible_memberships
@@ -208,7 +208,7 @@ def _check_kind(kind: str | None) -> None:
     tags=["enheder"],
     summary="Opret enhed",
 )
-def create_unit(request: HttpRequest, org: Slug, payload: UnitIn) -> tuple[int, dict]:
+def create_unit(request: HttpRequest, org: Slug, payload: UnitIn) -> Status:
     tenant = tenant_of(request, org)
     tenant.require(EDIT_STRUCTURE)
     _check_kind(payload.kind)
@@ -224,7 +224,7 @@ def create_unit(request: HttpRequest, org: Slug, payload: UnitIn) -> tuple[int, 
         eans=payload.eans,
         cost_centres=payload.cost_centres,
     )
-    return 201, _unit_out(_units(tenant).get(pk=unit.pk), org)
+    return Status(201, _unit_out(_units(tenant).get(pk=unit.pk), org))
 
 
 @api.patch(
