@@ -1,4 +1,4 @@
-"""Tenant isolation: every organisation URL and every API endpoint, as every role and as an outsider.
+"""Tenant isolation: every organisation URL and API endpoint, as every role and as an outsider.
 
 The walk is driven by the URL configuration and the OpenAPI schema themselves, so a new page or
 endpoint is covered (or makes this test fail until it is) without anyone remembering to add it.

@@ -92,7 +92,7 @@ def test_unreadable_and_incomplete_files_get_a_clear_message(world, mette):
     response = _upload(mette, b"\x00\x01\x02\x03" * 100, "struktur.csv")
     assert response.status_code == 422
     assert "kan ikke læses" in response.content.decode()
-    response = _upload(mette, "Navn;Type\r\nSkolen;school\r\n".encode(), "struktur.csv")
+    response = _upload(mette, b"Navn;Type\r\nSkolen;school\r\n", "struktur.csv")
     assert response.status_code == 422
     assert "Enhedskode" in response.content.decode() or "kode" in response.content.decode()
     response = _upload(mette, b"", "tom.csv")

@@ -52,7 +52,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return changes
 
 
-def record_event(
+def event(
     *,
     organisation: Any,
     actor: Actor,
@@ -61,8 +61,8 @@ def record_event(
     changes: Mapping[str, list[Any]] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    """Append one event for ``obj``; call inside the transaction that changes it."""
-    return AuditEvent.objects.create(
+    """An unsaved event for ``obj``; :func:`record_event` and :func:`record_events` save it."""
+    return AuditEvent(
         organisation=organisation,
         actor=actor.user if actor.user is not None and actor.user.pk else None,
         actor_label=actor.label[:200],
@@ -73,6 +73,18 @@ def record_event(
         changes=dict(changes or {}),
         note=note[:255],
     )
+
+
+def record_event(**kwargs: Any) -> AuditEvent:
+    """Append one event (arguments as :func:`event`) inside the change's transaction."""
+    saved = event(**kwargs)
+    saved.save()
+    return saved
+
+
+def record_events(events: list[AuditEvent]) -> None:
+    """Append many events at once (bulk imports); call inside the change's transaction."""
+    AuditEvent.objects.bulk_create(events, batch_size=500)
 
 
 def history_of(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -14,8 +14,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=setup)
     c = sub.add_parser("check", help="kontrollér installationen (Djangos system checks)")
     c.add_argument("--deploy", action="store_true", help="også produktionsindstillinger")
-    c.add_argument("--worker", action="store_true",
-                   help="kontrollér også, at en baggrundsarbejder tager imod opgaver")
+    c.add_argument(
+        "--worker",
+        action="store_true",
+        help="kontrollér også, at en baggrundsarbejder tager imod opgaver",
+    )
     c.add_argument("--timeout", type=float, default=30.0, help="sekunder at vente på arbejderen")
     c.set_defaults(handler=check)
     m = sub.add_parser("manage", help="kør en Django-administrationskommando", add_help=False)
@@ -57,8 +60,10 @@ def check(args: argparse.Namespace) -> int:
         from omlob.health import worker_alive
 
         if not worker_alive(args.timeout):
-            raise CliError(f"ingen baggrundsarbejder svarede inden for {args.timeout:g} sekunder "
-                           "(start den med 'omlob worker')")
+            raise CliError(
+                f"ingen baggrundsarbejder svarede inden for {args.timeout:g} sekunder "
+                "(start den med 'omlob worker')"
+            )
         print("Baggrundsarbejderen svarer.")
     return 0
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from omlob.audit.record import Actor, diff, record_event
+from omlob.audit.record import Actor, diff, event, record_event, record_events
 from omlob.core.codes import CodeError, normalise_cvr, normalise_gln
-from omlob.core.orgstructure import StructurePlan, UnitRow
+from omlob.core.orgstructure import StructurePlan
 from omlob.organisations.models import (
     ApiToken,
     CostCentre,
@@ -283,7 +283,8 @@ def import_structure(
     The whole file lands or nothing does (one transaction). A column the file does not have
     leaves that field of existing units alone (a file of codes and names renames, it does not
     flatten the tree); EANs and cost centres of the units in the file become exactly those of
-    the file when it has that column.
+    the file when it has that column. Works in bulk (a constant number of queries per import,
+    not per unit), since a large municipality has thousands of units.
     """
     if not plan.ok:
         raise ValidationError(_("Filen har fejl og er ikke importeret."))
@@ -291,96 +292,183 @@ def import_structure(
     def has(column: str) -> bool:
         return not plan.columns or column in plan.columns
 
-    replace_eans, replace_cost_centres = has("eans"), has("cost_centres")
-    result = StructureImportResult()
-    by_code = {
+    note = _("Import af %(file)s") % {"file": filename}
+    units = {
         u.code: u
-        for u in OrgUnit.objects.select_for_update(of=("self",))
-        .filter(organisation=organisation)
-        .select_related("parent")
+        for u in OrgUnit.objects.select_for_update(of=("self",)).filter(organisation=organisation)
     }
-    rows: list[UnitRow] = list(plan.units)
-    befores: dict[str, dict[str, Any]] = {}
-    # free codes that move between units before any unit claims them
-    for row in rows:
-        unit = by_code.get(row.code)
-        if unit is None:
-            continue
-        befores[row.code] = _unit_state(unit)
-        if replace_eans:
-            unit.eans.exclude(ean__in=row.eans).delete()
-        if replace_cost_centres:
-            unit.cost_centres.exclude(code__in=row.cost_centres).delete()
-    for row in rows:  # parents come before children
-        parent = by_code[row.parent_code] if row.parent_code else None
-        unit = by_code.get(row.code)
-        if unit is None:
-            unit = OrgUnit(
-                organisation=organisation,
-                code=row.code,
-                name=row.name,
-                kind=row.kind,
-                parent=parent,
-            )
-            unit.full_clean(validate_unique=False)
-            unit.save()
-            _set_path(unit)
-            by_code[row.code] = unit
-            before: dict[str, Any] = {}
-        else:
-            before = befores[row.code]
-            if not has("parent_code"):
-                parent = unit.parent
-            moved = unit.parent_id != (parent.pk if parent else None)
-            unit.name, unit.parent = row.name, parent
-            if has("kind"):
-                unit.kind = row.kind
-            if moved:
-                _check_parent(unit, parent)
-            unit.save()
-            if moved:
-                _set_path(unit)
-        _replace_codes(
-            unit,
-            row.eans if replace_eans else None,
-            row.cost_centres if replace_cost_centres else None,
+    by_pk = {u.pk: u for u in units.values()}
+    eans: dict[int, set[str]] = {}
+    for unit_id, ean in UnitEAN.objects.filter(organisation=organisation).values_list(
+        "unit_id", "ean"
+    ):
+        eans.setdefault(unit_id, set()).add(ean)
+    ccs: dict[int, set[str]] = {}
+    for unit_id, code in CostCentre.objects.filter(organisation=organisation).values_list(
+        "unit_id", "code"
+    ):
+        ccs.setdefault(unit_id, set()).add(code)
+
+    def state(unit: OrgUnit) -> dict[str, Any]:
+        parent = by_pk.get(unit.parent_id) if unit.parent_id else None
+        return {
+            "code": unit.code,
+            "name": unit.name,
+            "kind": unit.kind,
+            "parent": parent.code if parent else None,
+            "active": unit.active,
+            "eans": sorted(eans.get(unit.pk, ())),
+            "cost_centres": sorted(ccs.get(unit.pk, ())),
+        }
+
+    befores = {row.code: state(units[row.code]) for row in plan.units if row.code in units}
+    new_units = [
+        OrgUnit(organisation=organisation, code=row.code, name=row.name, kind=row.kind)
+        for row in plan.units
+        if row.code not in units
+    ]
+    for unit in new_units:  # the parser checked the rows; this guards the model's own rules
+        unit.full_clean(
+            exclude=["organisation", "parent"], validate_unique=False, validate_constraints=False
         )
-        changes = diff(before, _unit_state(unit))
+    for unit in OrgUnit.objects.bulk_create(new_units):
+        if unit.pk is None:  # databases without RETURNING: read the keys back
+            unit.pk = OrgUnit.objects.get(organisation=organisation, code=unit.code).pk
+        units[unit.code] = by_pk[unit.pk] = unit
+
+    # fields, then the materialised paths of the whole tree from the parent links
+    tree_fields = ("name", "kind", "parent_id", "path", "depth")
+    loaded = {pk: tuple(getattr(u, f) for f in tree_fields) for pk, u in by_pk.items()}
+    for row in plan.units:
+        unit = units[row.code]
+        unit.name = row.name
+        if has("kind"):
+            unit.kind = row.kind
+        if has("parent_code") or row.code not in befores:
+            unit.parent_id = units[row.parent_code].pk if row.parent_code else None
+    _recompute_paths(by_pk)
+    _write_tree_fields(
+        [
+            u
+            for pk, u in by_pk.items()
+            if tuple(getattr(u, f) for f in tree_fields) != loaded.get(pk)
+        ],
+        tree_fields,
+    )
+
+    # EANs and cost centres: remove what moves or goes first, then add
+    wanted_eans = {units[r.code].pk: set(r.eans) for r in plan.units} if has("eans") else {}
+    wanted_ccs = (
+        {units[r.code].pk: set(r.cost_centres) for r in plan.units} if has("cost_centres") else {}
+    )
+    for model, field_name, have, wanted in (
+        (UnitEAN, "ean", eans, wanted_eans),
+        (CostCentre, "code", ccs, wanted_ccs),
+    ):
+        removed = [(pk, v) for pk, values in wanted.items() for v in have.get(pk, set()) - values]
+        for pk, value in removed:
+            model.objects.filter(
+                organisation=organisation, unit_id=pk, **{field_name: value}
+            ).delete()
+            have[pk].discard(value)
+        added = [(pk, v) for pk, values in wanted.items() for v in values - have.get(pk, set())]
+        model.objects.bulk_create(
+            [
+                model(organisation=organisation, unit_id=pk, **{field_name: value})
+                for pk, value in added
+            ]
+        )
+        for pk, value in added:
+            have.setdefault(pk, set()).add(value)
+
+    result = StructureImportResult()
+    events = []
+    for row in plan.units:
+        unit = units[row.code]
+        before = befores.get(row.code, {})
+        changes = diff(before, state(unit))
         if not before:
             result.created.append(row.code)
-            record_event(
-                organisation=organisation,
-                actor=actor,
-                action="created",
-                obj=unit,
-                changes=changes,
-                note=_("Import af %(file)s") % {"file": filename},
+            events.append(
+                event(
+                    organisation=organisation,
+                    actor=actor,
+                    action="created",
+                    obj=unit,
+                    changes=changes,
+                    note=note,
+                )
             )
         elif changes:
             result.updated.append(row.code)
-            record_event(
-                organisation=organisation,
-                actor=actor,
-                action="updated",
-                obj=unit,
-                changes=changes,
-                note=_("Import af %(file)s") % {"file": filename},
+            events.append(
+                event(
+                    organisation=organisation,
+                    actor=actor,
+                    action="updated",
+                    obj=unit,
+                    changes=changes,
+                    note=note,
+                )
             )
         else:
             result.unchanged.append(row.code)
-    record_event(
-        organisation=organisation,
-        actor=actor,
-        action="imported",
-        obj=organisation,
-        changes={
-            "created": [None, len(result.created)],
-            "updated": [None, len(result.updated)],
-            "unchanged": [None, len(result.unchanged)],
-        },
-        note=_("Organisationsstruktur fra %(file)s") % {"file": filename or "?"},
+    events.append(
+        event(
+            organisation=organisation,
+            actor=actor,
+            action="imported",
+            obj=organisation,
+            changes={
+                "created": [None, len(result.created)],
+                "updated": [None, len(result.updated)],
+                "unchanged": [None, len(result.unchanged)],
+            },
+            note=_("Organisationsstruktur fra %(file)s") % {"file": filename or "?"},
+        )
     )
+    record_events(events)
     return result
+
+
+def _write_tree_fields(changed: list[OrgUnit], fields: tuple[str, ...]) -> None:
+    """One prepared UPDATE for many units (Django's bulk_update builds slow CASE expressions)."""
+    if not changed:
+        return
+    qn = connection.ops.quote_name
+    columns = [OrgUnit._meta.get_field(f.removesuffix("_id")).column for f in fields]
+    # identifiers come from the model's metadata, values are parameters
+    sql = (
+        f"UPDATE {qn(OrgUnit._meta.db_table)} SET "  # noqa: S608
+        + ", ".join(f"{qn(c)} = %s" for c in [*columns, "updated_at"])
+        + f" WHERE {qn('id')} = %s"
+    )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*(getattr(u, f) for f in fields), now, u.pk) for u in changed])
+
+
+def _recompute_paths(by_pk: dict[int, OrgUnit]) -> None:
+    """Set path and depth of every unit from its parent links."""
+    done: dict[int, str] = {}
+
+    def path_of(unit: OrgUnit) -> str:
+        if unit.pk in done:
+            return done[unit.pk]
+        chain = [unit]
+        while chain[-1].parent_id and chain[-1].parent_id not in done:
+            chain.append(by_pk[chain[-1].parent_id])
+            if len(chain) > len(by_pk):
+                raise ValidationError(_("Cyklus i organisationsstrukturen."))
+        prefix = done.get(chain[-1].parent_id, "") if chain[-1].parent_id else ""
+        for node in reversed(chain):
+            prefix = f"{prefix}{node.pk:010d}/"
+            done[node.pk] = prefix
+            node.path, node.depth = prefix, prefix.count("/") - 1
+        return done[unit.pk]
+
+    for unit in by_pk.values():
+        path_of(unit)
 
 
 # --- members and invitations ---------------------------------------------------------------
