@@ -41,6 +41,20 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("konto/glemt/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "konto/glemt/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "konto/nulstil/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/nulstil/faerdig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("organisationer/", web.organisation_list, name="organisation-list"),
     path("organisationer/skift/", web.switch_organisation, name="switch-organisation"),
     path("invitation/<str:token>/", web.invitation_accept, name="invitation-accept"),
