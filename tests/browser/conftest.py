@@ -95,20 +95,34 @@ class UI:
         self.base_url = base_url.rstrip("/")
         self.name = _slug(name)
         self.step = 0
-        self.console_errors: list[str] = []
+        self._errors: list[tuple[str, str]] = []
+        self._error_pages: set[str] = set()  # pages the test expected to answer 4xx
         self.watch(page)
 
     # --- observation ---------------------------------------------------------------------
 
     def watch(self, page: Any) -> None:
         """Collect console errors and uncaught exceptions of ``page``."""
-        page.on(
-            "console",
-            lambda msg: self.console_errors.append(f"{page.url}: {msg.text}")
-            if msg.type == "error"
-            else None,
-        )
-        page.on("pageerror", lambda exc: self.console_errors.append(f"{page.url}: {exc}"))
+
+        def on_console(msg: Any) -> None:
+            if msg.type == "error":
+                self._errors.append((msg.location.get("url", "") or page.url, msg.text))
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: self._errors.append((page.url, f"uncaught: {exc}")))
+
+    @property
+    def console_errors(self) -> list[str]:
+        """Console errors and uncaught exceptions so far, except the browser's own
+        "Failed to load resource" note for a page the test deliberately opened as a 4xx."""
+        return [
+            f"{url}: {text}"
+            for url, text in self._errors
+            if not (url in self._error_pages and text.startswith("Failed to load resource"))
+        ]
+
+    def expect_error_page(self, url: str | None = None) -> None:
+        self._error_pages.add(url or self.page.url)
 
     def snap(self, step: str, page: Any | None = None) -> Path:
         """A full-page screenshot of the current page as the test's next step."""
@@ -127,6 +141,8 @@ class UI:
         assert response is not None
         if status is not None:
             assert response.status == status, f"{path}: HTTP {response.status}"
+        if response.status >= 400:
+            self.expect_error_page(response.url)
         self.snap(step)
         return response
 

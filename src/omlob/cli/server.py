@@ -85,11 +85,13 @@ def serve(args: argparse.Namespace) -> int:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    return (
-        max((proc.returncode or 0) for proc in processes if proc.returncode not in (-15, -2))
-        if any(proc.returncode not in (0, -15, -2, None) for proc in processes)
-        else 0
-    )
+    # stopped by us (SIGTERM/SIGINT) is a clean exit; a process that died on its own is not
+    failed = [
+        p.returncode
+        for p in processes
+        if p.returncode not in (0, -signal.SIGTERM, -signal.SIGINT, None)
+    ]
+    return 1 if failed else 0
 
 
 def worker(args: argparse.Namespace) -> int:
