@@ -161,3 +161,41 @@ def test_no_model_change_lacks_a_migration(db, capsys):
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=1)
     assert "No changes detected" in capsys.readouterr().out
+
+
+def test_serve_starts_web_server_and_worker_and_stops_cleanly(tmp_path):
+    import signal
+    import socket
+    import urllib.request
+
+    env = _env(tmp_path)
+    assert _omlob("setup", env=env).returncode == 0
+    assert _omlob("demo", env=env).returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "omlob.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not answer"
+                time.sleep(0.3)
+        checked = _omlob("check", "--worker", "--timeout", "60", env=env)
+        assert checked.returncode == 0, checked.stderr
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output, _ = server.communicate(timeout=30)
+    assert server.returncode == 0, output
+    assert "admin@demo.omlob.dk" in output and "omlob-demo-2026" in output
