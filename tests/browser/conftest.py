@@ -124,11 +124,11 @@ class UI:
     def expect_error_page(self, url: str | None = None) -> None:
         self._error_pages.add(url or self.page.url)
 
-    def snap(self, step: str, page: Any | None = None) -> Path:
-        """A full-page screenshot of the current page as the test's next step."""
+    def snap(self, step: str, *, full_page: bool = True) -> Path:
+        """A screenshot of the current page (by default all of it) as the test's next step."""
         self.step += 1
         path = SCREENSHOTS / f"{self.name}-{self.step:02d}-{_slug(step)}.png"
-        (page or self.page).screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     # --- navigation ----------------------------------------------------------------------
@@ -209,9 +209,7 @@ _FAILED = pytest.StashKey[bool]()
 
 
 @pytest.fixture
-def ui(
-    shared_context: Any, live_server: Any, request: pytest.FixtureRequest
-) -> Iterator[UI]:
+def ui(shared_context: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[UI]:
     shared_context.clear_cookies()
     page = shared_context.new_page()
     page.set_default_timeout(10_000)

@@ -164,10 +164,6 @@ class OrgUnit(models.Model):
         found = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
         return [found[i] for i in ids if i in found]
 
-    @property
-    def indent(self) -> str:
-        return " " * 4 * self.depth
-
 
 class UnitCodeQuerySet(TenantQuerySet):
     unit_field = "unit"

@@ -46,7 +46,7 @@ class Tenant:
         """Subtree prefix for a unit manager; None means the whole organisation."""
         if self.role == Role.UNIT_MANAGER:
             # a unit manager without a unit sees no units at all
-            return self.membership.unit.path if self.membership.unit_id else "\x00"
+            return self.membership.unit.path if self.membership.unit_id else "no-unit/"
         return None
 
     def can(self, permission: str) -> bool:
