@@ -81,3 +81,45 @@ def test_password_change(world, client):
     assert response.status_code == 302
     world.lise.refresh_from_db()
     assert world.lise.check_password("endnu-et-kodeord-55")
+
+
+def test_an_invitation_never_logs_in_as_an_existing_account(world, client):
+    """Sydby's admin invites Nordby's Mette by address; the link must not open her account."""
+    from omlob.audit.record import Actor
+    from omlob.organisations import actions
+
+    _invitation, token = actions.invite(
+        actor=Actor.of_user(world.sven),
+        organisation=world.sydby,
+        email="mette@nordby.dk",
+        role="admin",
+    )
+    stranger = Client()
+    page = stranger.get(f"/invitation/{token}/")
+    assert "Log ind" in page.content.decode() and "password1" not in page.content.decode()
+    attempt = stranger.post(
+        f"/invitation/{token}/",
+        {"password1": "overtaget-konto-123", "password2": "overtaget-konto-123"},
+    )
+    assert attempt.status_code == 200
+    assert "_auth_user_id" not in stranger.session
+    world.mette.refresh_from_db()
+    assert not world.mette.check_password("overtaget-konto-123")
+    assert not Membership.objects.filter(user=world.mette, organisation=world.sydby).exists()
+    # Mette herself logs in and accepts
+    client.force_login(world.mette)
+    assert client.post(f"/invitation/{token}/").status_code == 302
+    assert Membership.objects.filter(user=world.mette, organisation=world.sydby).exists()
+
+
+def test_organisation_settings_change_is_in_the_history(world, client):
+    from omlob.audit.record import history_of
+
+    client.force_login(world.admin)
+    response = client.post(
+        "/o/nordby/indstillinger/",
+        {"name": "Nordby Kommune", "kind": "kommune", "cvr": "29189579", "inhabitants": "62000"},
+    )
+    assert response.status_code == 302
+    latest = history_of(world.nordby).first()
+    assert latest.action == "updated" and latest.changes == {"inhabitants": [61234, 62000]}

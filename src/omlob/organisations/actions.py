@@ -602,21 +602,31 @@ def revoke_invitation(*, actor: Actor, invitation: Invitation) -> None:
     )
 
 
+def existing_user_for(invitation: Invitation) -> Any | None:
+    """The account already registered with the invited address, if any."""
+    return get_user_model().objects.filter(username__iexact=invitation.email).first()
+
+
 @transaction.atomic
 def accept_invitation(
     *, invitation: Invitation, user: Any | None = None, password: str | None = None
 ) -> Membership:
-    """Join the organisation: as the logged-in ``user``, or as a new user with ``password``."""
+    """Join the organisation: as the logged-in ``user``, or as a new user with ``password``.
+
+    An invitation never logs anyone in as an existing account: when a user with the invited
+    address exists, they must log in first (the link alone proves nothing about the account).
+    """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ValidationError(_("Invitationen er udløbet eller allerede brugt."))
     if user is None:
-        model = get_user_model()
-        user = model.objects.filter(username__iexact=invitation.email).first()
-        if user is None:
-            user = model.objects.create_user(
-                username=invitation.email, email=invitation.email, password=password
+        if existing_user_for(invitation) is not None:
+            raise ValidationError(
+                _("Der findes allerede en bruger med denne e-mail. Log ind for at tage imod.")
             )
+        user = get_user_model().objects.create_user(
+            username=invitation.email, email=invitation.email, password=password
+        )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     actor = Actor.of_user(user)

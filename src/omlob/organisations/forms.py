@@ -139,7 +139,7 @@ class TokenForm(forms.Form):
         help_text=_("Hvad nøglen bruges til, fx 'Power BI'."),
     )
     expires = forms.DateField(
-        label=_("Udløber (valgfri)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Udløber"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

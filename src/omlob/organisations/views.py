@@ -41,6 +41,7 @@ from omlob.organisations.models import (
     CostCentre,
     Invitation,
     Membership,
+    Organisation,
     OrgUnit,
     UnitEAN,
 )
@@ -111,7 +112,11 @@ def dashboard(request: HttpRequest, org: str) -> HttpResponse:
 def organisation_settings(request: HttpRequest, org: str) -> HttpResponse:
     tenant: Tenant = request.tenant
     organisation = tenant.organisation
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    # the form gets its own copy: is_valid() writes the new values onto its instance, and the
+    # action must compare them with the unchanged record to write the history
+    form = OrganisationForm(
+        request.POST or None, instance=Organisation.objects.get(pk=organisation.pk)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_organisation(

@@ -68,6 +68,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("org-dashboard", org=invitation.organisation.slug)
         return render(request, "web/invitation_accept.html", {"invitation": invitation})
+    if actions.existing_user_for(invitation) is not None:
+        # the address has an account: its owner logs in, then accepts (never the link alone)
+        return render(
+            request, "web/invitation_accept.html", {"invitation": invitation, "login_first": True}
+        )
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
