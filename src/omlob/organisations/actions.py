@@ -191,9 +191,15 @@ def create_unit(
     parent: OrgUnit | None = None,
     eans: Sequence[str] = (),
     cost_centres: Sequence[str] = (),
+    active: bool = True,
 ) -> OrgUnit:
     unit = OrgUnit(
-        organisation=organisation, code=code.strip(), name=name.strip(), kind=kind, parent=parent
+        organisation=organisation,
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        active=active,
     )
     _check_parent(unit, parent)
     unit.full_clean()

@@ -197,13 +197,9 @@ def unit_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
 
 
 def _unit_values(form: UnitForm) -> dict[str, Any]:
-    data = form.cleaned_data
-    return {
-        "code": data["code"],
-        "name": data["name"],
-        "kind": data["kind"],
-        "parent": data["parent"],
-    }
+    """The form's values as the keyword arguments of create_unit and update_unit."""
+    fields = ("code", "name", "kind", "parent", "active", "eans", "cost_centres")
+    return {name: form.cleaned_data[name] for name in fields}
 
 
 @requires(EDIT_STRUCTURE)
@@ -220,8 +216,6 @@ def unit_create(request: HttpRequest, org: str) -> HttpResponse:
                 actor=_actor(request),
                 organisation=tenant.organisation,
                 **_unit_values(form),
-                eans=form.cleaned_data["eans"],
-                cost_centres=form.cleaned_data["cost_centres"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -261,9 +255,6 @@ def unit_edit(request: HttpRequest, org: str, pk: int) -> HttpResponse:
                 actor=_actor(request),
                 unit=unit,
                 **_unit_values(form),
-                active=form.cleaned_data["active"],
-                eans=form.cleaned_data["eans"],
-                cost_centres=form.cleaned_data["cost_centres"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

@@ -4,14 +4,17 @@
   if (window.DKFDS) {
     window.DKFDS.init();
   }
+  // A choice made with the mouse submits at once; with the keyboard, arrow keys only browse
+  // the options (WCAG 3.2.2 On Input) and the visible button submits.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    var byPointer = false;
+    select.addEventListener("pointerdown", function () { byPointer = true; });
+    select.addEventListener("keydown", function () { byPointer = false; });
     select.addEventListener("change", function () {
-      select.form.submit();
+      if (byPointer) {
+        select.form.submit();
+      }
     });
-    var button = select.form.querySelector("[data-autosubmit-button]");
-    if (button) {
-      button.classList.add("sr-only");
-    }
   });
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
