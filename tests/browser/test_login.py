@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.browser
 
 
@@ -72,3 +74,39 @@ def test_an_outsider_gets_404_not_the_other_organisation(world, ui):
 
     assert ui.heading() == "Siden findes ikke"
     expect(ui.page.locator("body")).not_to_contain_text("Nordby Kommune")
+
+
+def test_change_password_and_log_in_with_the_new_one(world, ui):
+    new_password = "Ny-og-bedre-adgangskode-7"
+    ui.login("lise@nordby.dk")
+    ui.page.get_by_role("link", name="Skift adgangskode").first.click()
+    ui.page.wait_for_url("**/konto/adgangskode/")
+    ui.snap("form")
+    assert ui.heading() == "Skift adgangskode"
+
+    ui.page.get_by_label("Gammel adgangskode").fill(PASSWORD)
+    ui.page.get_by_label("Ny adgangskode", exact=True).fill(new_password)
+    ui.page.get_by_label("Bekræftelse af ny adgangskode").fill(new_password)
+    ui.submit("Skift adgangskode", "changed")
+
+    assert ui.heading() == "Adgangskoden er skiftet"
+    ui.submit("Log af", "logged-out")
+    ui.login("lise@nordby.dk", PASSWORD, step="old-password")
+    expect(ui.page.locator(".alert-error")).to_be_visible()
+    ui.login("lise@nordby.dk", new_password, step="new-password")
+    assert ui.page.url == ui.url("/o/nordby/")
+
+
+def test_too_many_wrong_passwords_lock_the_account(world, ui):
+    ui.goto("/konto/log-ind/", "login-form")
+    for attempt in range(1, 6):
+        ui.login("mette@nordby.dk", f"gæt-nummer-{attempt}", step=f"attempt-{attempt}")
+    ui.expect_error_page()
+
+    assert ui.heading() == "For mange mislykkede forsøg"
+    expect(ui.page.get_by_role("alert")).to_contain_text("midlertidigt spærret")
+    # not even the right password gets in now
+    ui.login("mette@nordby.dk", step="right-password-locked")
+    ui.expect_error_page()
+    assert ui.heading() == "For mange mislykkede forsøg"
+    expect(ui.page.get_by_test_id("current-user")).to_have_count(0)
