@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -66,3 +67,42 @@ def dkfds_widget(field: Any) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+_FIELD_LABELS = {
+    "code": gettext_lazy("Kode"),
+    "name": gettext_lazy("Navn"),
+    "kind": gettext_lazy("Type"),
+    "parent": gettext_lazy("Overordnet enhed"),
+    "active": gettext_lazy("Aktiv"),
+    "eans": gettext_lazy("EAN-numre"),
+    "cost_centres": gettext_lazy("Omkostningssteder"),
+    "slug": gettext_lazy("Kort navn"),
+    "cvr": gettext_lazy("CVR-nr."),
+    "inhabitants": gettext_lazy("Indbyggere"),
+    "role": gettext_lazy("Rolle"),
+    "unit": gettext_lazy("Enhed"),
+    "user": gettext_lazy("Bruger"),
+    "email": gettext_lazy("E-mail"),
+    "created": gettext_lazy("Nye"),
+    "updated": gettext_lazy("Ændrede"),
+    "unchanged": gettext_lazy("Uændrede"),
+}
+
+
+@register.filter
+def field_label(key: str) -> str:
+    """The user-facing name of a field in the audit history."""
+    return str(_FIELD_LABELS.get(key, key))
+
+
+@register.filter
+def audit_value(value: Any) -> str:
+    """A value in the audit history as a person reads it: Ja/Nej, lists joined, – for nothing."""
+    if value is None or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
