@@ -377,7 +377,7 @@ def test_deactivate_a_unit(world, ui):
 
     expect(ui.page.locator("h1 .badge")).to_have_text("inaktiv")
     expect(ui.page.get_by_test_id("history").locator("tbody tr").first).to_contain_text(
-        "active: True → False"
+        "Aktiv: Ja → Nej"
     )
     ui.goto("/o/nordby/enheder/", "list")
     expect(ui.page.get_by_role("row").filter(has_text="Plejecenter Lindehøj")).to_contain_text(

@@ -103,6 +103,8 @@ def audit_value(value: Any) -> str:
         return "–"
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
+    if isinstance(value, (int, float)):
+        return number_format(value, force_grouping=True)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
