@@ -96,15 +96,28 @@ def update_organisation(*, actor: Actor, org: Organisation, **values: Any) -> Or
 # --- units ---------------------------------------------------------------------------------
 
 
-def _unit_state(unit: OrgUnit) -> dict[str, Any]:
+def _unit_state(
+    unit: OrgUnit,
+    *,
+    parent_code: str | None = None,
+    eans: Iterable[str] | None = None,
+    cost_centres: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """What the history compares; related values are read from the database unless given."""
+    if parent_code is None and unit.parent_id:
+        parent_code = unit.parent.code
+    if eans is None:
+        eans = unit.eans.values_list("ean", flat=True) if unit.pk else ()
+    if cost_centres is None:
+        cost_centres = unit.cost_centres.values_list("code", flat=True) if unit.pk else ()
     return {
         "code": unit.code,
         "name": unit.name,
         "kind": unit.kind,
-        "parent": unit.parent.code if unit.parent_id else None,
+        "parent": parent_code,
         "active": unit.active,
-        "eans": sorted(unit.eans.values_list("ean", flat=True)) if unit.pk else [],
-        "cost_centres": sorted(unit.cost_centres.values_list("code", flat=True)) if unit.pk else [],
+        "eans": sorted(eans),
+        "cost_centres": sorted(cost_centres),
     }
 
 
@@ -317,15 +330,12 @@ def import_structure(
 
     def state(unit: OrgUnit) -> dict[str, Any]:
         parent = by_pk.get(unit.parent_id) if unit.parent_id else None
-        return {
-            "code": unit.code,
-            "name": unit.name,
-            "kind": unit.kind,
-            "parent": parent.code if parent else None,
-            "active": unit.active,
-            "eans": sorted(eans.get(unit.pk, ())),
-            "cost_centres": sorted(ccs.get(unit.pk, ())),
-        }
+        return _unit_state(
+            unit,
+            parent_code=parent.code if parent else None,
+            eans=eans.get(unit.pk, ()),
+            cost_centres=ccs.get(unit.pk, ()),
+        )
 
     befores = {row.code: state(units[row.code]) for row in plan.units if row.code in units}
     new_units = [
@@ -393,32 +403,21 @@ def import_structure(
         unit = units[row.code]
         before = befores.get(row.code, {})
         changes = diff(before, state(unit))
-        if not before:
-            result.created.append(row.code)
-            events.append(
-                event(
-                    organisation=organisation,
-                    actor=actor,
-                    action="created",
-                    obj=unit,
-                    changes=changes,
-                    note=note,
-                )
-            )
-        elif changes:
-            result.updated.append(row.code)
-            events.append(
-                event(
-                    organisation=organisation,
-                    actor=actor,
-                    action="updated",
-                    obj=unit,
-                    changes=changes,
-                    note=note,
-                )
-            )
-        else:
+        action = "updated" if before else "created"
+        if before and not changes:
             result.unchanged.append(row.code)
+            continue
+        (result.updated if before else result.created).append(row.code)
+        events.append(
+            event(
+                organisation=organisation,
+                actor=actor,
+                action=action,
+                obj=unit,
+                changes=changes,
+                note=note,
+            )
+        )
     events.append(
         event(
             organisation=organisation,
