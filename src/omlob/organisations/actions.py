@@ -122,17 +122,13 @@ def _unit_state(
 
 
 def _set_path(unit: OrgUnit) -> None:
-    """Recompute the materialised path of ``unit`` and its whole subtree."""
-    old_prefix = unit.path
-    parent_path = unit.parent.path if unit.parent_id else ""
-    unit.path = f"{parent_path}{unit.pk:010d}/"
-    unit.depth = unit.path.count("/") - 1
-    OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, depth=unit.depth)
-    if old_prefix and old_prefix != unit.path:
-        for child in OrgUnit.objects.filter(path__startswith=old_prefix).exclude(pk=unit.pk):
-            child.path = unit.path + child.path[len(old_prefix) :]
-            child.depth = child.path.count("/") - 1
-            OrgUnit.objects.filter(pk=child.pk).update(path=child.path, depth=child.depth)
+    """Recompute the materialised paths after ``unit`` was created or moved (its subtree too)."""
+    by_pk = {u.pk: u for u in OrgUnit.objects.filter(organisation_id=unit.organisation_id)}
+    by_pk[unit.pk] = unit
+    fields = ("path", "depth")
+    loaded = {pk: (u.path, u.depth) for pk, u in by_pk.items()}
+    _recompute_paths(by_pk)
+    _write_tree_fields([u for pk, u in by_pk.items() if (u.path, u.depth) != loaded[pk]], fields)
 
 
 def _check_parent(unit: OrgUnit, parent: OrgUnit | None) -> None:
