@@ -199,3 +199,17 @@ def test_serve_starts_web_server_and_worker_and_stops_cleanly(tmp_path):
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert "admin@demo.omlob.dk" in output and "omlob-demo-2026" in output
+
+
+def test_history_values_read_as_danish_labels():
+    from django.utils import translation
+
+    from omlob.web.templatetags.omlob_format import audit_value, field_label
+
+    with translation.override("da"):
+        assert field_label("cost_centres") == "Omkostningssteder"
+        assert audit_value("kitchen", "kind") == "Køkken"
+        assert audit_value("unit_manager", "role") == "Enhedsleder"
+        assert audit_value(True) == "Ja" and audit_value(None) == "–"
+        assert audit_value(62500, "inhabitants") == "62.500"
+        assert audit_value(["1", "2"], "eans") == "1, 2"

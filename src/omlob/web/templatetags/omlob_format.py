@@ -97,10 +97,18 @@ def field_label(key: str) -> str:
 
 
 @register.filter
-def audit_value(value: Any) -> str:
-    """A value in the audit history as a person reads it: Ja/Nej, lists joined, – for nothing."""
+def audit_value(value: Any, key: str = "") -> str:
+    """A value in the audit history as a person reads it: Ja/Nej, lists joined, – for nothing,
+    unit kinds and roles by their labels."""
+    from omlob.organisations.models import KIND_LABELS
+    from omlob.organisations.roles import Role
+
     if value is None or value == []:
         return "–"
+    if key == "kind" and value in KIND_LABELS:
+        return str(KIND_LABELS[value])
+    if key == "role" and value in Role.values:
+        return str(Role(value).label)
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if isinstance(value, (int, float)):
