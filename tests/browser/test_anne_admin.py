@@ -202,7 +202,7 @@ def test_change_a_members_role(world, ui):
     ui.goto(f"/o/nordby/brugere/{lise.pk}/", "history")
     latest = ui.page.get_by_test_id("history").locator("tbody tr").first
     expect(latest).to_contain_text("anne@nordby.dk")
-    expect(latest).to_contain_text("viewer → procurement")
+    expect(latest).to_contain_text("Rolle: Læser → Indkøber")
 
 
 def test_the_last_admin_cannot_step_down(world, ui):
@@ -290,7 +290,7 @@ def test_audit_log_shows_the_events(world, ui, settings, live_server):
     expect(second).to_contain_text("anne@nordby.dk")
     expect(second).to_contain_text("ændret")
     expect(second).to_contain_text("lise@nordby.dk")
-    expect(second).to_contain_text("viewer → procurement")
+    expect(second).to_contain_text("Rolle: Læser → Indkøber")
     # the setup of the world is there too: members and units were created
     expect(log).to_contain_text("oprettet")
     expect(log).to_contain_text("Plejecenter Solhaven, køkken")
