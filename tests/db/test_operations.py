@@ -204,7 +204,7 @@ def test_serve_starts_web_server_and_worker_and_stops_cleanly(tmp_path):
 def test_history_values_read_as_danish_labels():
     from django.utils import translation
 
-    from omlob.web.templatetags.omlob_format import audit_value, field_label
+    from omlob.web.templatetags.omlob_audit import audit_value, field_label
 
     with translation.override("da"):
         assert field_label("cost_centres") == "Omkostningssteder"

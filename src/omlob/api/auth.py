@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
 
 from omlob.organisations.models import ApiToken, Membership, hash_secret
 from omlob.organisations.roles import USE_API
@@ -51,10 +51,6 @@ class TokenAuth(HttpBearer):
             token=api_token,
         )
         return api_token
-
-
-class CsrfSessionAuth(SessionAuth):
-    """The logged-in browser session (for the docs page and the app's own pages)."""
 
 
 def tenant_of(request: HttpRequest, slug: str) -> Tenant:

@@ -152,23 +152,18 @@ def units(args: argparse.Namespace) -> int:
 
 
 def import_units(args: argparse.Namespace) -> int:
-    from omlob.core.orgstructure import EXPECTED_HEADERS, parse_structure
-    from omlob.core.tabular import TableError, read_table
+    from omlob.core.tabular import TableError
     from omlob.organisations import actions
 
     org = _organisation(args.org)
     if not args.file.is_file():
         raise CliError(f"filen {args.file} findes ikke")
     try:
-        table = read_table(
-            args.file.read_bytes(),
-            args.file.name,
-            sheet=args.sheet,
-            expected_headers=EXPECTED_HEADERS,
+        plan = actions.plan_structure_import(
+            org, args.file.read_bytes(), args.file.name, args.sheet
         )
     except TableError as exc:
         raise CliError(f"{args.file.name}: {exc}") from exc
-    plan = parse_structure(table, **actions.existing_structure(org))
     if not plan.ok:
         errors = [
             {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
@@ -178,9 +173,7 @@ def import_units(args: argparse.Namespace) -> int:
             emit(args, {"imported": False, "errors": errors}, "")
         else:
             for e in plan.errors:
-                where = f"række {e.row}" if e.row else "filen"
-                column = f", kolonne {e.column}" if e.column else ""
-                print(f"{args.file.name}: {where}{column}: {e.message}")
+                print(f"{args.file.name}: {e}")
         raise CliError(f"{args.file.name} har {len(plan.errors)} fejl; intet er importeret")
     if args.dry_run:
         emit(

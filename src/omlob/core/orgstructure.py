@@ -125,6 +125,9 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The first synonym of each field: the header Omløb writes when it exports a structure.
+CANONICAL_HEADERS: tuple[str, ...] = tuple(names[0] for names in COLUMN_SYNONYMS.values())
+
 #: Every accepted header name; pass to ``read_table(expected_headers=...)``.
 EXPECTED_HEADERS: tuple[str, ...] = tuple(
     name for names in COLUMN_SYNONYMS.values() for name in names

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from omlob.audit.record import Actor, diff, event, record_event, record_events
 from omlob.core.codes import CodeError, normalise_cvr, normalise_gln
-from omlob.core.orgstructure import StructurePlan
+from omlob.core.orgstructure import EXPECTED_HEADERS, StructurePlan, parse_structure
+from omlob.core.tabular import read_table
 from omlob.organisations.models import (
     ApiToken,
     CostCentre,
@@ -131,6 +132,17 @@ def _set_path(unit: OrgUnit) -> None:
     _write_tree_fields([u for pk, u in by_pk.items() if (u.path, u.depth) != loaded[pk]], fields)
 
 
+def _check_code_free(unit: OrgUnit) -> None:
+    """A unit's code is the organisation's key for it: no two units may share one."""
+    clash = OrgUnit.objects.filter(organisation_id=unit.organisation_id, code=unit.code)
+    if unit.pk:
+        clash = clash.exclude(pk=unit.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"code": _("Koden %(code)s bruges allerede af en anden enhed.") % {"code": unit.code}}
+        )
+
+
 def _check_parent(unit: OrgUnit, parent: OrgUnit | None) -> None:
     if parent is None:
         return
@@ -211,6 +223,7 @@ def create_unit(
         active=active,
     )
     _check_parent(unit, parent)
+    _check_code_free(unit)
     unit.full_clean()
     unit.save()
     _set_path(unit)
@@ -245,6 +258,7 @@ def update_unit(
         _check_parent(unit, values["parent"])
     for key, value in values.items():
         setattr(unit, key, value)
+    _check_code_free(unit)
     unit.full_clean()
     unit.save()
     if parent_changed:
@@ -283,6 +297,17 @@ def existing_structure(organisation: Organisation) -> dict[str, dict[str, Any]]:
         CostCentre.objects.filter(organisation=organisation).values_list("code", "unit__code")
     )
     return {"existing_codes": codes, "existing_eans": eans, "existing_cost_centres": ccs}
+
+
+def plan_structure_import(
+    organisation: Organisation, data: bytes, filename: str, sheet: str | None = None
+) -> StructurePlan:
+    """Read and validate an uploaded structure file against the organisation's units.
+
+    Raises :class:`omlob.core.tabular.TableError` when the file cannot be read as a table.
+    """
+    table = read_table(data, filename, sheet=sheet, expected_headers=EXPECTED_HEADERS)
+    return parse_structure(table, **existing_structure(organisation))
 
 
 @transaction.atomic

@@ -64,22 +64,13 @@ class UnitForm(forms.Form):
         self, *args: Any, tenant: Tenant, unit: OrgUnit | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.tenant, self.unit = tenant, unit
         parents = tenant.scope(OrgUnit)
         if unit is not None:
             parents = parents.exclude(path__startswith=unit.path)
         self.fields["parent"].queryset = parents
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        clash = OrgUnit.objects.filter(organisation=self.tenant.organisation, code=code)
-        if self.unit is not None:
-            clash = clash.exclude(pk=self.unit.pk)
-        if clash.exists():
-            raise forms.ValidationError(
-                _("Koden %(code)s bruges allerede af en anden enhed."), params={"code": code}
-            )
-        return code
+        return self.cleaned_data["code"].strip()
 
     def clean_eans(self) -> list[str]:
         result = []

@@ -207,10 +207,6 @@ class CostCentre(models.Model):
         return self.code
 
 
-class MembershipQuerySet(TenantQuerySet):
-    pass
-
-
 class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -230,7 +226,7 @@ class Membership(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = MembershipQuerySet.as_manager()
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name", "user__username"]

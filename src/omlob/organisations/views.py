@@ -25,8 +25,8 @@ from django.views.decorators.http import require_POST
 from omlob.audit.models import AuditEvent
 from omlob.audit.record import Actor, history_of
 from omlob.core.export import csv_bytes
-from omlob.core.orgstructure import EXPECTED_HEADERS, parse_structure
-from omlob.core.tabular import TableError, read_table
+from omlob.core.orgstructure import CANONICAL_HEADERS
+from omlob.core.tabular import TableError
 from omlob.organisations import actions
 from omlob.organisations.forms import (
     InviteForm,
@@ -54,8 +54,6 @@ from omlob.organisations.roles import (
     VIEW_AUDIT_LOG,
 )
 from omlob.organisations.tenancy import Tenant, requires
-
-STRUCTURE_HEADER = ["Enhedskode", "Navn", "Type", "Overordnet", "EAN", "Omkostningssted"]
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -285,7 +283,7 @@ def unit_import(request: HttpRequest, org: str) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "active_module": "structure",
-        "columns": STRUCTURE_HEADER,
+        "columns": CANONICAL_HEADERS,
         "breadcrumbs": _crumbs(
             tenant,
             (_("Organisation"), reverse("unit-list", args=[org])),
@@ -295,16 +293,12 @@ def unit_import(request: HttpRequest, org: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            table = read_table(
-                upload.read(),
-                upload.name,
-                sheet=form.cleaned_data["sheet"] or None,
-                expected_headers=EXPECTED_HEADERS,
+            plan = actions.plan_structure_import(
+                tenant.organisation, upload.read(), upload.name, form.cleaned_data["sheet"] or None
             )
         except TableError as exc:
             context["file_error"] = str(exc)
             return render(request, "organisations/unit_import.html", context, status=422)
-        plan = parse_structure(table, **actions.existing_structure(tenant.organisation))
         context.update({"plan": plan, "filename": upload.name})
         if not plan.ok:
             return render(request, "organisations/unit_import.html", context, status=422)
@@ -347,7 +341,7 @@ def unit_export(request: HttpRequest, org: str) -> HttpResponse:
         for u in units
     )
     response = HttpResponse(
-        csv_bytes(STRUCTURE_HEADER, rows), content_type="text/csv; charset=utf-8"
+        csv_bytes(CANONICAL_HEADERS, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = (
         f'attachment; filename="{tenant.organisation.slug}-struktur.csv"'
