@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ninja",
     "omlob.audit",
     "omlob.organisations",
+    "omlob.spend",
     "omlob.web",
 ]
 
@@ -222,3 +223,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- purchase data import --------------------------------------------------------------------
+#: Largest file a user may upload or import (bytes); e-invoice zips of a year fit in 1 GB.
+OMLOB_MAX_UPLOAD_BYTES = env_int("OMLOB_MAX_UPLOAD_BYTES", 1024**3)
+#: A zip of e-invoices may unpack to at most this many bytes, at most this ratio per member.
+OMLOB_ZIP_MAX_BYTES = env_int("OMLOB_ZIP_MAX_BYTES", 4 * 1024**3)
+OMLOB_ZIP_MAX_RATIO = env_int("OMLOB_ZIP_MAX_RATIO", 200)
+#: Memory and threads DuckDB may use for one import (it spills to disk beyond the limit).
+OMLOB_IMPORT_MEMORY = env_str("OMLOB_IMPORT_MEMORY", "700MB")
+OMLOB_IMPORT_THREADS = env_int("OMLOB_IMPORT_THREADS", 2)
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024**2
+DATA_UPLOAD_MAX_NUMBER_FILES = 500

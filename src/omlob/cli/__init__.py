@@ -37,7 +37,7 @@ def _setup_django() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from omlob.cli import demo, organisations, server, setup
+    from omlob.cli import demo, imports, organisations, server, setup
 
     parser = argparse.ArgumentParser(
         prog="omlob",
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"omlob {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
-    for module in (setup, organisations, demo, server):
+    for module in (setup, organisations, imports, demo, server):
         module.register(sub)
     return parser
 
