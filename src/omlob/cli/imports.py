@@ -68,8 +68,13 @@ class _Bar:
         if enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=100, unit="%", file=sys.stderr, leave=False,
-                            bar_format="{desc} {bar} {percentage:3.0f}% [{elapsed}]")
+            self.bar = tqdm(
+                total=100,
+                unit="%",
+                file=sys.stderr,
+                leave=False,
+                bar_format="{desc} {bar} {percentage:3.0f}% [{elapsed}]",
+            )
 
     def __call__(self, stage: str, fraction: float) -> None:
         if self.bar is None:

@@ -43,12 +43,18 @@ from omlob.core.purchase_sources import UBL, SourceInfo, row_batches
 from omlob.core.tabular import column_letter
 from omlob.core.valuesql import (
     AMOUNT_EXAMPLE,
-    amount_sql,
+    DATE_FORMATS,
+    amount_clean_sql,
+    amount_value_sql,
+    cvr_clean_sql,
     cvr_error_sql,
-    cvr_sql,
+    cvr_value_sql,
+    date_formats_for,
+    date_range_sql,
     date_sql,
     decimal_votes_sql,
-    ean_ok_sql,
+    ean_clean_sql,
+    ean_value_sql,
     foreign_vat_sql,
     quote,
     text_sql,
@@ -60,13 +66,24 @@ ProgressFn = Callable[[str, float], None]
 
 #: Words that mark a credit note in a "document type" column.
 CREDIT_WORDS = (
-    "kreditnota", "kreditnotaer", "kredit", "kreditering", "creditnote", "credit", "credit_note",
-    "kn", "cn", "kr.nota", "krnota",
+    "kreditnota",
+    "kreditnotaer",
+    "kredit",
+    "kreditering",
+    "creditnote",
+    "credit",
+    "credit_note",
+    "kn",
+    "cn",
+    "kr.nota",
+    "krnota",
+    CREDIT_NOTE,
 )
 #: A line in a foreign currency may use an ECB rate at most this many days old.
 RATE_MAX_AGE_DAYS = 14
-#: Rows used to decide a column's decimal separator.
-DECIMAL_SAMPLE_ROWS = 50_000
+#: Rows staged per statement: big enough for DuckDB's parallel scan, small enough for memory.
+CHUNK_ROWS = 250_000
+
 
 def _c1_maps() -> tuple[str, str]:
     """Windows-1252 bytes 0x80–0x9F read as Latin-1 become C1 controls; map them back."""
@@ -140,6 +157,7 @@ _STAGED_COLUMNS = """
     classification_code VARCHAR, classification_scheme VARCHAR, quantity DOUBLE, unit VARCHAR,
     net_amount_dkk DECIMAL(18,2), currency VARCHAR, amount_original DECIMAL(18,2),
     exchange_rate DOUBLE, credit_note BOOLEAN, labels VARCHAR, content_key UBIGINT,
+    failed BOOLEAN,
     errors STRUCT(field VARCHAR, "column" VARCHAR, value VARCHAR, message VARCHAR)[],
     original VARCHAR[]
 """
@@ -149,21 +167,38 @@ class PurchaseImport:
     """Stage one or more files, then write the batch; use as a context manager."""
 
     def __init__(
-        self, workdir: Path, options: ImportOptions | None = None, progress: ProgressFn | None = None
+        self,
+        workdir: Path,
+        options: ImportOptions | None = None,
+        progress: ProgressFn | None = None,
     ) -> None:
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.options = options or ImportOptions()
         self._progress = progress
         self._started = time.monotonic()
-        self.con = duckdb.connect(str(self.workdir / "stage.duckdb"))
+        self.con = duckdb.connect()
         self.con.execute(f"SET memory_limit = {quote(self.options.memory_limit)}")
         self.con.execute(f"SET threads = {int(self.options.threads)}")
         self.con.execute(f"SET temp_directory = {quote(str(self.workdir / 'spill'))}")
         self.con.execute("SET preserve_insertion_order = false")
         self.con.execute(f"CREATE TABLE staged ({_STAGED_COLUMNS})")
         self.con.register("unit_aliases", units_module.unit_alias_table())
-        self.con.register("rates", rates_module.load_rates())
+        self.con.register("ecb_rates", rates_module.load_rates())
+        # One row per currency and calendar day, carrying the latest fixing forward at most
+        # RATE_MAX_AGE_DAYS: an equality join on this is far faster than an as-of join.
+        self.con.execute(
+            f"""
+            CREATE TEMP TABLE rates AS
+            SELECT currency, CAST(rate_date + CAST(step AS INTEGER) AS DATE) AS day,
+                   dkk_per_unit
+            FROM (SELECT *, lead(rate_date) OVER (PARTITION BY currency ORDER BY rate_date)
+                              AS next_date FROM ecb_rates) r,
+                 range(0, {RATE_MAX_AGE_DAYS + 1}) t(step)
+            WHERE next_date IS NULL OR rate_date + CAST(step AS INTEGER) < next_date
+            """
+        )
+        self.con.unregister("ecb_rates")
         self.files: list[dict[str, Any]] = []
         self.headers: list[list[str]] = []
 
@@ -251,20 +286,36 @@ class PurchaseImport:
             progress=source_progress,
             zip_limits=dict(self.options.zip_limits),
         )
+        if info.kind == UBL:
+            decimal = {"net_amount": ".", "quantity": "."}
+        else:
+            assert mapping is not None
+            decimal = self._decimals(info, mapping)
         view = f"src_{file_idx}"
-        self.con.register(view, reader)
-        try:
-            if info.kind == UBL:
-                decimal = {"net_amount": ".", "quantity": "."}
-            else:
-                assert mapping is not None
-                decimal = self._decimals(info, mapping)
-            sql = self._stage_sql(view, file_idx, name, info, columns, labels, decimal)
-            self._run(sql, f"Kontrollerer {name}", start, end)
-        finally:
-            self.con.unregister(view)
+        sql = self._stage_sql(view, file_idx, name, info, columns, labels, decimal)
+        # The stream is staged in chunks: each chunk is an in-memory Arrow table that DuckDB
+        # scans on all threads, and memory stays bounded by the chunk size.
+        pending: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            if rows >= CHUNK_ROWS:
+                self._stage_chunk(view, sql, reader.schema, pending)
+                pending, rows = [], 0
+        if pending:
+            self._stage_chunk(view, sql, reader.schema, pending)
         self.files.append({"name": name, "kind": info.kind, "mapping": dict(mapping or {})})
         self.headers.append(list(info.header))
+
+    def _stage_chunk(
+        self, view: str, sql: str, schema: pa.Schema, batches: list[pa.RecordBatch]
+    ) -> None:
+        self.con.register(view, pa.Table.from_batches(batches, schema=schema))
+        try:
+            self.con.execute(sql)
+        finally:
+            self.con.unregister(view)
 
     def _decimals(self, info: SourceInfo, mapping: Mapping[str, int]) -> dict[str, str]:
         """Decide the decimal separator of the amount and quantity columns.
@@ -282,7 +333,9 @@ class PurchaseImport:
                 result[key] = ","
                 continue
             index = mapping[key]
-            values = pa.table({"v": [row[index] if index < len(row) else "" for row in info.sample]})
+            values = pa.table(
+                {"v": [row[index] if index < len(row) else "" for row in info.sample]}
+            )
             self.con.register("decimal_sample", values)
             try:
                 row = self.con.execute(f"SELECT {decimal_votes_sql('v')} FROM decimal_sample")
@@ -302,19 +355,26 @@ class PurchaseImport:
         labels: Mapping[str, str],
         decimal: Mapping[str, str],
     ) -> str:
+        """The staging statement: four nested SELECTs so each expensive step runs once.
+
+        t: cleaned text per field; c: cleaned numbers/codes and parsed dates; v: values and
+        joins (units, exchange rates); outer: reasons, signed DKK amount, content key.
+        """
         cp1252 = (info.encoding or "") == "cp1252"
+        width = len(info.header)
+        has = set(columns)
 
-        def raw(key: str) -> str:
+        def text(key: str) -> str:
             if key not in columns:
-                return "NULL"
-            text = text_sql(columns[key])
+                return "NULL::VARCHAR"
+            expr = text_sql(columns[key])
             if cp1252:
-                text = f"translate({text}, {quote(_C1_SRC)}, {quote(_C1_DST)})"
-            return text
+                expr = f"translate({expr}, {quote(_C1_SRC)}, {quote(_C1_DST)})"
+            return expr
 
-        def col(key: str) -> str:
-            return columns.get(key, "NULL")
-
+        texts = ",\n".join(f"    {text(f.key)} AS t_{f.key}" for f in RAW_FIELDS)
+        originals = ", ".join(f"c{i}" for i in range(width)) or "NULL AS c0"
+        original_list = "[" + ", ".join(f"c{i}" for i in range(width)) + "]"
         default_currency = quote(self.options.currency.upper())
         credit_words = "[" + ", ".join(quote(w) for w in CREDIT_WORDS) + "]"
         scheme_default = "'UNSPSC'"
@@ -322,74 +382,73 @@ class PurchaseImport:
             header = info.header[int(columns["classification_code"][1:])].lower()
             if "cpv" in header:
                 scheme_default = "'CPV'"
-        amount_col = col("net_amount")
-        quantity_col = col("quantity")
-        amount = (
-            amount_sql(amount_col, decimal["net_amount"]) if amount_col != "NULL" else "NULL"
-        )
-        quantity = (
-            amount_sql(quantity_col, decimal["quantity"], as_type="DOUBLE")
-            if quantity_col != "NULL"
-            else "NULL"
-        )
-        cvr_col = col("supplier_cvr")
-        ean_col = col("buyer_ean")
         negate = "FALSE" if info.kind == UBL else "TRUE"
-        width = len(info.header)
-        original = "[" + ", ".join(f"c{index}" for index in range(width)) + "]"
+        formats = {
+            key: date_formats_for(
+                row[int(columns[key][1:])]
+                for row in info.sample
+                if int(columns[key][1:]) < len(row)
+            )
+            if key in columns and info.kind != UBL
+            else list(DATE_FORMATS)
+            for key in ("invoice_date", "posting_date")
+        }
 
-        def err(key: str, condition: str, message: str) -> str:
+        def err(key: str, condition: str, message: str) -> tuple[str, str]:
             label = quote(labels.get(key, FIELD_LABELS.get(key, key)))
-            value = raw(key) if key in columns else "NULL"
-            return (
+            value = f"t_{key}" if key in has else "NULL"
+            struct = (
                 f"CASE WHEN {condition} THEN {{'field': {quote(key)}, 'column': {label}, "
                 f"'value': {value}, 'message': {message}}} END"
             )
+            return condition, struct
 
         example = AMOUNT_EXAMPLE[decimal["net_amount"]]
+        date_message = "'Datoen kan ikke læses (brug fx 31-12-2025, 31.12.2025 eller 2025-12-31).'"
+        date_key = "invoice_date" if "invoice_date" in has else "posting_date"
+        supplier_key = "supplier_name" if "supplier_name" in has else "supplier_cvr"
         checks = [
-            "CASE WHEN source_error IS NOT NULL THEN {'field': NULL, 'column': NULL, "
-            "'value': NULL, 'message': source_error} END",
-            err("net_amount", "raw_amount IS NULL", "'Beløbet mangler.'"),
+            (
+                "source_error IS NOT NULL",
+                "CASE WHEN source_error IS NOT NULL THEN {'field': NULL, 'column': NULL, "
+                "'value': NULL, 'message': source_error} END",
+            ),
+            err("net_amount", "t_net_amount IS NULL", "'Beløbet mangler.'"),
             err(
                 "net_amount",
-                "raw_amount IS NOT NULL AND amount IS NULL",
+                "t_net_amount IS NOT NULL AND amount IS NULL",
                 quote(f"Beløbet kan ikke læses som et tal (forventet fx {example})."),
             ),
             err(
-                "invoice_date",
-                "raw_invoice_date IS NOT NULL AND invoice_date IS NULL",
-                "'Datoen kan ikke læses (brug fx 31-12-2025, 31.12.2025 eller 2025-12-31).'",
+                "invoice_date", "t_invoice_date IS NOT NULL AND invoice_date IS NULL", date_message
             ),
             err(
-                "posting_date",
-                "raw_posting_date IS NOT NULL AND posting_date IS NULL",
-                "'Datoen kan ikke læses (brug fx 31-12-2025, 31.12.2025 eller 2025-12-31).'",
+                "posting_date", "t_posting_date IS NOT NULL AND posting_date IS NULL", date_message
             ),
             err(
-                "invoice_date" if "invoice_date" in columns else "posting_date",
-                "raw_invoice_date IS NULL AND raw_posting_date IS NULL",
+                date_key,
+                "t_invoice_date IS NULL AND t_posting_date IS NULL",
                 "'Linjen har ingen dato.'",
             ),
             err(
-                "supplier_name" if "supplier_name" in columns else "supplier_cvr",
-                "supplier_name IS NULL AND raw_cvr IS NULL AND raw_supplier_id IS NULL",
+                supplier_key,
+                "t_supplier_name IS NULL AND t_supplier_cvr IS NULL AND t_supplier_id IS NULL",
                 "'Leverandøren mangler (hverken navn eller CVR-nummer).'",
             ),
             err("supplier_cvr", "cvr_error IS NOT NULL", "cvr_error || '.'"),
             err(
                 "buyer_ean",
-                "raw_ean IS NOT NULL AND buyer_ean IS NULL",
+                "t_buyer_ean IS NOT NULL AND buyer_ean IS NULL",
                 "'EAN-nummeret skal have 13 cifre med korrekt kontrolciffer.'",
             ),
             err(
                 "quantity",
-                "raw_quantity IS NOT NULL AND quantity IS NULL",
+                "t_quantity IS NOT NULL AND quantity IS NULL",
                 "'Antallet kan ikke læses som et tal.'",
             ),
             err(
                 "unit",
-                "raw_unit IS NOT NULL AND unit_code IS NULL",
+                "t_unit IS NOT NULL AND unit_code IS NULL",
                 "'Ukendt enhed: brug en UN/ECE-enhedskode (fx EA, KGM, LTR) eller et "
                 "dansk ord som stk, kg, l.'",
             ),
@@ -407,94 +466,94 @@ class PurchaseImport:
                 "beløbet i DKK.'",
             ),
         ]
-        error_list = "list_filter([" + ", ".join(checks) + "], x -> x IS NOT NULL)"
+        has_error = " OR ".join(f"coalesce({cond}, FALSE)" for cond, _ in checks)
+        error_list = "list_filter([" + ", ".join(s for _, s in checks) + "], x -> x IS NOT NULL)"
         content = ", ".join(
             f"coalesce(CAST({expr} AS VARCHAR), '')"
             for expr in (
-                "coalesce(supplier_cvr, lower(supplier_name), supplier_id)",
-                "invoice_number",
-                "line_number",
+                "coalesce(supplier_cvr, lower(t_supplier_name), supplier_id)",
+                "t_invoice_number",
+                "t_line_number",
                 "invoice_date",
                 "posting_date",
                 "amount",
                 "cur",
-                "description",
-                "item_number",
+                "t_description",
+                "t_item_number",
                 "quantity",
                 "unit_code",
-                "account",
-                "cost_centre",
+                "t_account",
+                "t_cost_centre",
                 "buyer_ean",
                 "credit_note",
             )
         )
+        quantity_value = amount_value_sql("qty_clean", decimal["quantity"], as_type="DOUBLE")
         return f"""
 INSERT INTO staged BY NAME
 SELECT {file_idx} AS file_idx, {quote(name)} AS source_file, rn,
   coalesce(ref, 'række ' || rn) AS ref,
-  invoice_number, line_number, invoice_date, posting_date, supplier_cvr, supplier_id,
-  supplier_name, buyer_ean, cost_centre, account, item_number, description,
-  classification_code, classification_scheme, quantity, unit_code AS unit,
+  t_invoice_number AS invoice_number, t_line_number AS line_number, invoice_date,
+  posting_date, supplier_cvr, supplier_id, t_supplier_name AS supplier_name, buyer_ean,
+  t_cost_centre AS cost_centre, t_account AS account, t_item_number AS item_number,
+  t_description AS description, classification_code, classification_scheme, quantity,
+  unit_code AS unit,
   CAST(round(signed_amount * coalesce(rate, 0), 2) AS DECIMAL(18,2)) AS net_amount_dkk,
   cur AS currency, signed_amount AS amount_original, rate AS exchange_rate, credit_note,
-  labels,
+  t_labels AS labels,
   md5_number_lower(concat_ws('|', {content})) AS content_key,
-  errs AS errors,
-  CASE WHEN len(errs) > 0 THEN {original} END AS original
+  failed,
+  CASE WHEN failed THEN {error_list} ELSE [] END AS errors,
+  CASE WHEN failed THEN {original_list} END AS original
 FROM (
-  SELECT *, {error_list} AS errs,
+  SELECT *, {has_error} AS failed,
     CASE WHEN credit_note AND {negate} AND amount > 0 THEN -amount ELSE amount END
       AS signed_amount
   FROM (
-    SELECT p.*, u.code AS unit_code,
-      CASE WHEN cur = 'DKK' THEN 1.0
-           WHEN rate_day - r.rate_date <= {RATE_MAX_AGE_DAYS} THEN r.dkk_per_unit END AS rate
+    SELECT v.*, u.code AS unit_code,
+      CASE WHEN cur = 'DKK' THEN 1.0 ELSE r.dkk_per_unit END AS rate
     FROM (
       SELECT *,
-        coalesce(invoice_date, posting_date) AS rate_day
+        {amount_value_sql("amt_clean", decimal["net_amount"])} AS amount,
+        {quantity_value} AS quantity,
+        {date_range_sql("invoice_date_parsed")} AS invoice_date,
+        {date_range_sql("posting_date_parsed")} AS posting_date,
+        coalesce({date_range_sql("invoice_date_parsed")},
+                 {date_range_sql("posting_date_parsed")}) AS rate_day,
+        {cvr_value_sql("cvr_clean")} AS supplier_cvr,
+        coalesce(t_supplier_id, foreign_vat) AS supplier_id,
+        {cvr_error_sql("t_supplier_cvr", "cvr_clean", cvr_value_sql("cvr_clean"), "foreign_vat")}
+          AS cvr_error,
+        {ean_value_sql("ean_clean")} AS buyer_ean
       FROM (
-        SELECT rn, ref, source_error, {original_cols(width)},
-          {raw("invoice_number")} AS invoice_number,
-          {raw("line_number")} AS line_number,
-          {raw("invoice_date")} AS raw_invoice_date,
-          {date_sql(col("invoice_date"))} AS invoice_date,
-          {raw("posting_date")} AS raw_posting_date,
-          {date_sql(col("posting_date"))} AS posting_date,
-          {raw("supplier_cvr")} AS raw_cvr,
-          {cvr_sql(cvr_col) if cvr_col != "NULL" else "NULL"} AS supplier_cvr,
-          {cvr_error_sql(cvr_col) if cvr_col != "NULL" else "NULL"} AS cvr_error,
-          {raw("supplier_id")} AS raw_supplier_id,
-          coalesce({raw("supplier_id")},
-                   {foreign_vat_sql(cvr_col) if cvr_col != "NULL" else "NULL"}) AS supplier_id,
-          {raw("supplier_name")} AS supplier_name,
-          {raw("buyer_ean")} AS raw_ean,
-          {ean_ok_sql(ean_col) if ean_col != "NULL" else "NULL"} AS buyer_ean,
-          {raw("cost_centre")} AS cost_centre,
-          {raw("account")} AS account,
-          {raw("item_number")} AS item_number,
-          {raw("description")} AS description,
-          nullif(regexp_replace({raw("classification_code")}, '\\s', '', 'g'), '')
+        SELECT *,
+          {amount_clean_sql("t_net_amount")} AS amt_clean,
+          {amount_clean_sql("t_quantity")} AS qty_clean,
+          {date_sql("t_invoice_date", formats["invoice_date"])} AS invoice_date_parsed,
+          {date_sql("t_posting_date", formats["posting_date"])} AS posting_date_parsed,
+          {cvr_clean_sql("t_supplier_cvr")} AS cvr_clean,
+          {foreign_vat_sql("t_supplier_cvr")} AS foreign_vat,
+          {ean_clean_sql("t_buyer_ean")} AS ean_clean,
+          {units_module.fold_unit_sql("t_unit")} AS unit_key,
+          coalesce(upper(t_currency), {default_currency}) AS cur,
+          coalesce(list_contains({credit_words}, lower(t_document_type)), FALSE) AS credit_note,
+          nullif(regexp_replace(t_classification_code, '\\s', '', 'g'), '')
             AS classification_code,
-          CASE WHEN {raw("classification_code")} IS NULL THEN NULL
-               ELSE coalesce(upper({raw("classification_scheme")}), {scheme_default}) END
-            AS classification_scheme,
-          {raw("quantity")} AS raw_quantity,
-          {quantity} AS quantity,
-          {raw("unit")} AS raw_unit,
-          {units_module.fold_unit_sql(raw("unit"))} AS unit_key,
-          {raw("net_amount")} AS raw_amount,
-          {amount} AS amount,
-          coalesce(upper({raw("currency")}), {default_currency}) AS cur,
-          coalesce(lower({raw("document_type")}) IN (SELECT unnest({credit_words}))
-                   OR {raw("document_type")} = {quote(CREDIT_NOTE)}, FALSE) AS credit_note,
-          {raw("labels")} AS labels
-        FROM {view}
-      )
-      WHERE source_error IS NOT NULL OR coalesce({", ".join(
-            f"c{i}" for i in range(width)) or "NULL"}) IS NOT NULL
-    ) p
-    ASOF LEFT JOIN rates r ON p.cur = r.currency AND p.rate_day >= r.rate_date
-    LEFT JOIN unit_aliases u ON u.alias = p.unit_key
+          CASE WHEN t_classification_code IS NULL THEN NULL
+               ELSE coalesce(upper(t_classification_scheme), {scheme_default}) END
+            AS classification_scheme
+        FROM (
+          SELECT rn, ref, source_error, {originals},
+{texts}
+          FROM {view}
+        ) t
+        WHERE source_error IS NOT NULL OR coalesce({
+            ", ".join(f"t_{f.key}" for f in RAW_FIELDS)
+        }) IS NOT NULL
+      ) c
+    ) v
+    LEFT JOIN rates r ON r.currency = v.cur AND r.day = v.rate_day
+    LEFT JOIN unit_aliases u ON u.alias = v.unit_key
   )
 )
 """
@@ -504,66 +563,98 @@ FROM (
     def finish(
         self, lookups: Lookups, batch_id: int, lines_path: Path, rejects_path: Path
     ) -> ImportResult:
-        """Drop duplicates, resolve units, write both files; the caller then registers."""
+        """Drop duplicates, resolve units, write both files; the caller then registers.
+
+        Keys and duplicate flags are worked out on a narrow table (row, key) so that the
+        wide staged rows are read once more only, when the lines file is written.
+        """
         con = self.con
         self._report("Finder dubletter", 0.82)
+        # Content that occurs more than once in one file: those rows get their occurrence
+        # number in the key (two identical lines on one invoice are two lines).
         con.execute(
             """
-            CREATE TEMP TABLE keyed AS
-            SELECT *, CASE WHEN occ = 1 THEN CAST(content_key >> 1 AS BIGINT)
-                      ELSE CAST(md5_number_lower(content_key::VARCHAR || '#' || occ) >> 1
-                                AS BIGINT) END AS line_key
-            FROM (SELECT *, row_number() OVER (PARTITION BY file_idx, content_key ORDER BY rn)
-                              AS occ
-                  FROM staged WHERE len(errors) = 0)
+            CREATE TEMP TABLE repeated AS
+            SELECT file_idx, rn,
+                   row_number() OVER (PARTITION BY file_idx, content_key ORDER BY rn) AS occ
+            FROM staged
+            WHERE NOT failed AND (file_idx, content_key) IN (
+                SELECT (file_idx, content_key) FROM staged WHERE NOT failed
+                GROUP BY file_idx, content_key HAVING count(*) > 1)
             """
         )
         files = [str(p) for p in lookups.line_files if Path(p).exists()]
         if files:
             listing = "[" + ", ".join(quote(f) for f in files) + "]"
             con.execute(
-                f"CREATE TEMP TABLE existing AS SELECT DISTINCT line_key, batch_id "
-                f"FROM read_parquet({listing})"
+                f"CREATE TEMP TABLE existing AS SELECT line_key, min(batch_id) AS batch_id "
+                f"FROM read_parquet({listing}) GROUP BY line_key"
             )
         else:
             con.execute("CREATE TEMP TABLE existing (line_key BIGINT, batch_id BIGINT)")
-        con.register("ean_map", _map_table(lookups.ean_units, "ean"))
-        con.register("cc_map", _map_table(lookups.cost_centre_units, "code"))
+        con.execute(
+            """
+            CREATE TEMP TABLE keys AS
+            SELECT s.file_idx, s.rn,
+                   CASE WHEN r.occ IS NULL OR r.occ = 1 THEN CAST(s.content_key >> 1 AS BIGINT)
+                        ELSE CAST(md5_number_lower(s.content_key::VARCHAR || '#' || r.occ) >> 1
+                                  AS BIGINT) END AS line_key
+            FROM staged s LEFT JOIN repeated r ON r.file_idx = s.file_idx AND r.rn = s.rn
+            WHERE NOT s.failed
+            """
+        )
+        # The same line in two files of this batch: the first file keeps it.
+        con.execute(
+            """
+            CREATE TEMP TABLE within AS
+            SELECT file_idx, rn FROM (
+              SELECT file_idx, rn,
+                     row_number() OVER (PARTITION BY line_key ORDER BY file_idx, rn) AS n
+              FROM keys WHERE line_key IN (
+                SELECT line_key FROM keys GROUP BY line_key HAVING count(*) > 1))
+            WHERE n > 1
+            """
+        )
         con.execute(
             """
             CREATE TEMP TABLE marked AS
-            SELECT k.*, e.batch_id AS duplicate_of,
-                   (e.line_key IS NOT NULL
-                    OR row_number() OVER (PARTITION BY k.line_key ORDER BY k.file_idx, k.rn) > 1)
-                     AS duplicate,
-                   coalesce(em.unit_id, cm.unit_id) AS org_unit_id
-            FROM keyed k
-            LEFT JOIN (SELECT line_key, min(batch_id) AS batch_id FROM existing GROUP BY 1) e
-              ON e.line_key = k.line_key
-            LEFT JOIN ean_map em ON em.ean = k.buyer_ean
-            LEFT JOIN cc_map cm ON cm.code = k.cost_centre
+            SELECT k.file_idx, k.rn, k.line_key, e.batch_id AS duplicate_of,
+                   (e.line_key IS NOT NULL OR w.rn IS NOT NULL) AS duplicate
+            FROM keys k
+            LEFT JOIN existing e ON e.line_key = k.line_key
+            LEFT JOIN within w ON w.file_idx = k.file_idx AND w.rn = k.rn
             """
         )
+        con.register("ean_map", _map_table(lookups.ean_units, "ean"))
+        con.register("cc_map", _map_table(lookups.cost_centre_units, "code"))
         self._report("Skriver linjer", 0.88)
         columns = ", ".join(
-            "ref AS source_ref" if f.name == "source_ref" else f'"{f.name}"'
+            "s.ref AS source_ref" if f.name == "source_ref" else f's."{f.name}"'
             for f in LINE_SCHEMA
-            if f.name not in ("organisation_id", "batch_id", "org_unit_id")
+            if f.name not in ("organisation_id", "batch_id", "org_unit_id", "line_key")
         )
         lines_tmp = lines_path.with_name(lines_path.name + ".tmp")
         lines_path.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(
+        self._run(
             f"""
             COPY (
               SELECT CAST({int(lookups.organisation_id)} AS BIGINT) AS organisation_id,
-                     CAST({int(batch_id)} AS BIGINT) AS batch_id,
-                     CAST(org_unit_id AS BIGINT) AS org_unit_id, {columns}
-              FROM marked WHERE NOT duplicate ORDER BY file_idx, rn
+                     CAST({int(batch_id)} AS BIGINT) AS batch_id, m.line_key,
+                     CAST(coalesce(em.unit_id, cm.unit_id) AS BIGINT) AS org_unit_id,
+                     {columns}
+              FROM staged s
+              JOIN marked m ON m.file_idx = s.file_idx AND m.rn = s.rn
+              LEFT JOIN ean_map em ON em.ean = s.buyer_ean
+              LEFT JOIN cc_map cm ON cm.code = s.cost_centre
+              WHERE NOT m.duplicate
             ) TO {quote(str(lines_tmp))} (FORMAT parquet, COMPRESSION zstd)
-            """
+            """,
+            "Skriver linjer",
+            0.88,
+            0.97,
         )
         _fsync_rename(lines_tmp, lines_path)
-        self._report("Skriver afviste rækker", 0.95)
+        self._report("Skriver afviste rækker", 0.97)
         rejects_tmp = rejects_path.with_name(rejects_path.name + ".tmp")
         rejects_path.parent.mkdir(parents=True, exist_ok=True)
         con.execute(
@@ -573,65 +664,62 @@ FROM (
                      NULL::BIGINT AS duplicate_of, invoice_number, supplier_name,
                      coalesce(invoice_date, posting_date) AS line_date,
                      amount_original, description
-              FROM staged WHERE len(errors) > 0
+              FROM staged WHERE failed
               UNION ALL
-              SELECT 'duplicate', file_idx, source_file, rn, ref,
+              SELECT 'duplicate', s.file_idx, s.source_file, s.rn, s.ref,
                      [{{'field': NULL, 'column': NULL, 'value': NULL,
-                        'message': CASE WHEN duplicate_of IS NOT NULL
-                          THEN 'Linjen er allerede importeret (batch ' || duplicate_of || ').'
+                        'message': CASE WHEN m.duplicate_of IS NOT NULL
+                          THEN 'Linjen er allerede importeret (batch ' || m.duplicate_of || ').'
                           ELSE 'Linjen står allerede tidligere i denne import.' END}}],
-                     NULL, duplicate_of, invoice_number, supplier_name,
-                     coalesce(invoice_date, posting_date), amount_original, description
-              FROM marked WHERE duplicate
-              ORDER BY 1 DESC, 2, 4
+                     NULL, m.duplicate_of, s.invoice_number, s.supplier_name,
+                     coalesce(s.invoice_date, s.posting_date), s.amount_original, s.description
+              FROM staged s JOIN marked m ON m.file_idx = s.file_idx AND m.rn = s.rn
+              WHERE m.duplicate
             ) TO {quote(str(rejects_tmp))} (FORMAT parquet, COMPRESSION zstd)
             """
         )
         _fsync_rename(rejects_tmp, rejects_path)
         row = con.execute(
-            """
-            SELECT count(*) FILTER (WHERE NOT duplicate),
-                   count(*) FILTER (WHERE duplicate),
-                   coalesce(sum(net_amount_dkk) FILTER (WHERE NOT duplicate), 0),
-                   min(coalesce(invoice_date, posting_date)) FILTER (WHERE NOT duplicate),
-                   max(coalesce(invoice_date, posting_date)) FILTER (WHERE NOT duplicate),
+            f"""
+            SELECT count(*), coalesce(sum(net_amount_dkk), 0),
+                   min(coalesce(invoice_date, posting_date)),
+                   max(coalesce(invoice_date, posting_date)),
                    count(DISTINCT coalesce(buyer_ean, cost_centre))
-                     FILTER (WHERE NOT duplicate AND org_unit_id IS NULL
+                     FILTER (WHERE org_unit_id IS NULL
                              AND coalesce(buyer_ean, cost_centre) IS NOT NULL),
-                   count(*) FILTER (WHERE NOT duplicate AND org_unit_id IS NULL
-                             AND coalesce(buyer_ean, cost_centre) IS NOT NULL)
-            FROM marked
+                   count(*) FILTER (WHERE org_unit_id IS NULL
+                                    AND coalesce(buyer_ean, cost_centre) IS NOT NULL)
+            FROM read_parquet({quote(str(lines_path))})
             """
         ).fetchone()
         assert row is not None
-        rejected = con.execute("SELECT count(*) FROM staged WHERE len(errors) > 0").fetchone()
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM marked WHERE duplicate), "
+            "(SELECT count(*) FROM staged WHERE failed)"
+        ).fetchone()
+        assert counts is not None
         per_file = con.execute(
-            "SELECT file_idx, count(*), count(*) FILTER (WHERE len(errors) > 0) FROM staged "
-            "GROUP BY 1"
+            "SELECT file_idx, count(*), count(*) FILTER (WHERE failed) FROM staged GROUP BY 1"
         ).fetchall()
-        counts = {idx: (total, bad) for idx, total, bad in per_file}
+        by_file = {idx: (total, bad) for idx, total, bad in per_file}
         for idx, info in enumerate(self.files):
-            total, bad = counts.get(idx, (0, 0))
+            total, bad = by_file.get(idx, (0, 0))
             info["rows"] = total
             info["rejected"] = bad
             info["header"] = self.headers[idx]
         self._report("Færdig", 1.0)
         return ImportResult(
             accepted=row[0],
-            rejected=rejected[0] if rejected else 0,
-            duplicates=row[1],
-            unmapped_units=row[5],
-            unmapped_lines=row[6],
-            total_dkk=Decimal(row[2]),
-            first_date=row[3],
-            last_date=row[4],
+            rejected=counts[1],
+            duplicates=counts[0],
+            unmapped_units=row[4],
+            unmapped_lines=row[5],
+            total_dkk=Decimal(row[1]),
+            first_date=row[2],
+            last_date=row[3],
             files=self.files,
             seconds=time.monotonic() - self._started,
         )
-
-
-def original_cols(width: int) -> str:
-    return ", ".join(f"c{index}" for index in range(width)) or "NULL AS c0"
 
 
 def _map_table(mapping: Mapping[str, int], key: str) -> pa.Table:
@@ -651,4 +739,3 @@ def _fsync_rename(tmp: Path, final: Path) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, final)
-

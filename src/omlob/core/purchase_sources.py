@@ -292,7 +292,6 @@ def _ubl_batches(
         errs: list[str | None] = []
         cols: list[list[str | None]] = [[] for _ in range(width)]
         position = 0
-        documents = 0
 
         def flush() -> pa.RecordBatch:
             arrays = [pa.array(rns, pa.int64()), pa.array(refs, pa.string())]
@@ -306,8 +305,7 @@ def _ubl_batches(
                 col.clear()
             return batch
 
-        for member, data, error in _documents(path, name, limits):
-            documents += 1
+        for documents, (member, data, error) in enumerate(_documents(path, name, limits), 1):
             rows: list[dict[str, str | None]] = []
             if data is not None:
                 try:
@@ -337,4 +335,3 @@ def _ubl_batches(
             yield flush()
 
     return pa.RecordBatchReader.from_batches(schema, batches())
-

@@ -110,9 +110,7 @@ def create_job(
         if found is not None and (replaces is None or found.batch_id != replaces.pk):
             raise ValidationError(refused_message(upload.name, found))
         if sha in seen:
-            raise ValidationError(
-                _("Filen %(name)s er valgt to gange.") % {"name": upload.name}
-            )
+            raise ValidationError(_("Filen %(name)s er valgt to gange.") % {"name": upload.name})
         seen.add(sha)
         files.append({"name": upload.name, "sha256": sha, "size": size})
     if not files:
@@ -165,9 +163,7 @@ def prepare_mappings(job: ImportJob) -> ImportJob:
             mapping = _mapping_by_names(profile, info.header)
         else:
             profile = profile or profile_for(job.organisation, info.header)
-            mapping = (
-                {k: int(v) for k, v in profile.mapping.items()} if profile else info.suggested
-            )
+            mapping = {k: int(v) for k, v in profile.mapping.items()} if profile else info.suggested
         if profile is not None:
             entry["profile"] = profile.name
             if profile.currency and job.options.get("currency") in (None, "", "DKK"):
@@ -240,10 +236,17 @@ def confirm_mapping(
         )
         entry["profile"] = profile.name
     job.save(update_fields=["files", "options"])
-    if all(f.get("kind") == UBL or (f.get("mapping") and not f.get("missing")) for f in job.files):
-        if all(f.get("kind") == UBL or f.get("confirmed") or f.get("auto") for f in job.files):
-            queue(job)
+    if all(_file_ready(f) for f in job.files):
+        queue(job)
     return job
+
+
+def _file_ready(entry: dict[str, Any]) -> bool:
+    """An e-invoice file, or a table whose complete mapping was confirmed or recognised."""
+    if entry.get("kind") == UBL:
+        return True
+    complete = bool(entry.get("mapping")) and not entry.get("missing")
+    return complete and bool(entry.get("confirmed") or entry.get("auto") or entry.get("profile"))
 
 
 def queue(job: ImportJob) -> None:
@@ -298,9 +301,7 @@ def lookups_for(org: Organisation) -> Lookups:
         ),
         line_files=[
             storage.absolute(path)
-            for path in Batch.objects.filter(organisation=org).values_list(
-                "lines_file", flat=True
-            )
+            for path in Batch.objects.filter(organisation=org).values_list("lines_file", flat=True)
         ],
     )
 
@@ -477,7 +478,7 @@ def delete_batch(*, actor: Actor, batch: Batch) -> None:
 
 
 def rerun(*, actor: Actor, batch: Batch) -> ImportJob:
-    """Start a new import of a batch's files (to use a corrected mapping); replaces it on success."""
+    """Import a batch's files again (with a corrected mapping); replaces it on success."""
     files = list(batch.source_files.all())
     uploads = []
     handles = []
@@ -517,9 +518,9 @@ def map_unit_code(*, actor: Actor, org: Organisation, code: str, unit: OrgUnit) 
     centres = list(unit.cost_centres.values_list("code", flat=True))
     if len(code) == 13 and code.isdigit():
         if UnitEAN.objects.filter(organisation=org, ean=code).exists():
-            raise ValidationError(_("EAN-nummeret %(code)s er allerede knyttet til en enhed.") % {
-                "code": code
-            })
+            raise ValidationError(
+                _("EAN-nummeret %(code)s er allerede knyttet til en enhed.") % {"code": code}
+            )
         eans.append(code)
     else:
         if CostCentre.objects.filter(organisation=org, code=code).exists():

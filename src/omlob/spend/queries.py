@@ -48,12 +48,17 @@ def lines_view(
     centres = CostCentre.objects.filter(organisation=org).values_list("code", "unit_id")
     con.register(
         f"{name}_ean_map",
-        pa.table({"ean": [e for e, _ in eans], "unit_id": pa.array([u for _, u in eans], pa.int64())}),
+        pa.table(
+            {"ean": [e for e, _ in eans], "unit_id": pa.array([u for _, u in eans], pa.int64())}
+        ),
     )
     con.register(
         f"{name}_cc_map",
         pa.table(
-            {"code": [c for c, _ in centres], "unit_id": pa.array([u for _, u in centres], pa.int64())}
+            {
+                "code": [c for c, _ in centres],
+                "unit_id": pa.array([u for _, u in centres], pa.int64()),
+            }
         ),
     )
     listing = "[" + ", ".join(quote(f) for f in files) + "]"
@@ -102,10 +107,25 @@ def unmapped_codes(org: Organisation) -> list[UnmappedCode]:
 
 
 LINE_COLUMNS = (
-    "source_ref", "invoice_number", "invoice_date", "posting_date", "supplier_name",
-    "supplier_cvr", "buyer_ean", "cost_centre", "org_unit_id", "account", "item_number",
-    "description", "classification_code", "quantity", "unit", "net_amount_dkk", "currency",
-    "amount_original", "credit_note",
+    "source_ref",
+    "invoice_number",
+    "invoice_date",
+    "posting_date",
+    "supplier_name",
+    "supplier_cvr",
+    "buyer_ean",
+    "cost_centre",
+    "org_unit_id",
+    "account",
+    "item_number",
+    "description",
+    "classification_code",
+    "quantity",
+    "unit",
+    "net_amount_dkk",
+    "currency",
+    "amount_original",
+    "credit_note",
 )
 
 
