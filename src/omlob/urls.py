@@ -6,6 +6,7 @@ from django.urls import include, path
 from omlob.api.main import api
 from omlob.health import healthz
 from omlob.organisations import views as org
+from omlob.spend import views as spend
 from omlob.web import views as web
 
 organisation_patterns = [
@@ -25,6 +26,24 @@ organisation_patterns = [
     path("api-noegler/<int:pk>/tilbagekald/", org.token_revoke, name="token-revoke"),
     path("historik/", org.audit_log, name="audit-log"),
     path("modul/<slug:key>/", web.module, name="module"),
+    path("indkoeb/", spend.overview, name="spend-overview"),
+    path("indkoeb/import/", spend.import_start, name="spend-import"),
+    path("indkoeb/import/<int:pk>/", spend.job_detail, name="spend-job"),
+    path("indkoeb/import/<int:pk>/status.json", spend.job_status, name="spend-job-status"),
+    path("indkoeb/import/<int:pk>/kolonner/<int:index>/", spend.mapping, name="spend-mapping"),
+    path("indkoeb/batch/<int:pk>/", spend.batch_detail, name="spend-batch"),
+    path(
+        "indkoeb/batch/<int:pk>/afviste.<str:fmt>",
+        spend.batch_rejects_download,
+        name="spend-rejects-download",
+    ),
+    path("indkoeb/batch/<int:pk>/slet/", spend.batch_delete, name="spend-batch-delete"),
+    path("indkoeb/batch/<int:pk>/genimporter/", spend.batch_rerun, name="spend-batch-rerun"),
+    path("indkoeb/enhedskoder/", spend.unmapped_codes, name="spend-unmapped"),
+    path("indkoeb/kortlaegninger/", spend.profile_list, name="spend-profiles"),
+    path(
+        "indkoeb/kortlaegninger/<int:pk>/slet/", spend.profile_delete, name="spend-profile-delete"
+    ),
 ]
 
 urlpatterns = [

@@ -30,3 +30,28 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(
+    header: Sequence[str], rows: Iterable[Sequence[object]], sheet: str = "Ark1"
+) -> bytes:
+    """An Excel workbook of one sheet, streamed (write-only), with every text cell guarded.
+
+    Numbers stay numbers; text goes through :func:`safe_cell` so a cell that starts with
+    "=", "+", "-" or "@" is shown as text and never evaluated as a formula.
+    """
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(title=sheet[:31] or "Ark1")
+    worksheet.append([safe_cell(h) for h in header])
+    for row in rows:
+        worksheet.append(
+            [
+                v if isinstance(v, int | float) and not isinstance(v, bool) else safe_cell(v)
+                for v in row
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

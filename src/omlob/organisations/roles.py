@@ -23,14 +23,28 @@ MANAGE_MEMBERS = "manage_members"
 EDIT_ORGANISATION = "edit_organisation"
 VIEW_AUDIT_LOG = "view_audit_log"
 USE_API = "use_api"
+VIEW_PURCHASES = "view_purchases"
+IMPORT_PURCHASES = "import_purchases"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
-        {VIEW, EDIT_STRUCTURE, MANAGE_MEMBERS, EDIT_ORGANISATION, VIEW_AUDIT_LOG, USE_API}
+        {
+            VIEW,
+            EDIT_STRUCTURE,
+            MANAGE_MEMBERS,
+            EDIT_ORGANISATION,
+            VIEW_AUDIT_LOG,
+            USE_API,
+            VIEW_PURCHASES,
+            IMPORT_PURCHASES,
+        }
     ),
-    Role.PROCUREMENT: frozenset({VIEW, EDIT_STRUCTURE, VIEW_AUDIT_LOG, USE_API}),
+    Role.PROCUREMENT: frozenset(
+        {VIEW, EDIT_STRUCTURE, VIEW_AUDIT_LOG, USE_API, VIEW_PURCHASES, IMPORT_PURCHASES}
+    ),
+    # A unit manager sees their own unit's figures (later modules), not whole import batches.
     Role.UNIT_MANAGER: frozenset({VIEW, USE_API}),
-    Role.VIEWER: frozenset({VIEW, USE_API}),
+    Role.VIEWER: frozenset({VIEW, USE_API, VIEW_PURCHASES}),
 }
 
 

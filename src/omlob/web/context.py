@@ -22,6 +22,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "tenant": tenant,
         "user_organisations": organisations,
-        "modules": MODULES,
+        "modules": [m for m in MODULES if tenant is None or tenant.can(m.permission)],
         "omlob_version": __version__,
     }

@@ -19,6 +19,7 @@ class Module:
     url_name: str | None  # a real view; None while the module is announced only
     summary: str | Promise
     coming: tuple[str | Promise, ...] = ()
+    permission: str = "view"  # shown in the menu only to roles that may open it
 
 
 MODULES: tuple[Module, ...] = (
@@ -37,13 +38,14 @@ MODULES: tuple[Module, ...] = (
     Module(
         "spend",
         _("Indkøbsdata"),
-        None,
+        "spend-overview",
         _("Import af fakturalinjer fra økonomisystemet og e-fakturaer."),
         (
             _("CSV/XLSX-eksport fra økonomisystemet med kolonnemapping"),
             _("OIOUBL- og PEPPOL-e-fakturaer, enkeltvis eller i zip"),
             _("Karantæne for fejlrækker, der kan hentes og rettes"),
         ),
+        "view_purchases",
     ),
     Module(
         "classification",

@@ -25,4 +25,34 @@
       }
     });
   });
+
+  // Import progress: poll the job's status until it is done, then open the batch.
+  document.querySelectorAll("[data-job-status]").forEach(function (box) {
+    var url = box.getAttribute("data-job-status");
+    var bar = box.querySelector("[data-job-progress]");
+    var label = box.querySelector("[data-job-label]");
+    var stage = box.querySelector("[data-job-stage]");
+    var error = box.querySelector("[data-job-error]");
+    var message = box.querySelector("[data-job-message]");
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (job) {
+          var percent = Math.round((job.progress || 0) * 100);
+          bar.value = percent;
+          bar.textContent = percent + " %";
+          label.textContent = job.stale ? label.textContent : job.label;
+          stage.textContent = job.stage || "";
+          if (job.status === "done" && job.next) { window.location.assign(job.next); return; }
+          if (job.status === "failed") {
+            error.hidden = false;
+            message.textContent = job.message;
+            return;
+          }
+          if (!job.stale) { window.setTimeout(poll, 800); }
+        })
+        .catch(function () { window.setTimeout(poll, 3000); });
+    }
+    poll();
+  });
 })();
