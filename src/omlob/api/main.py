@@ -276,3 +276,8 @@ def unit_history(
         }
         for e in events
     ]
+
+
+from omlob.api.spend import router as spend_router  # noqa: E402 - after api exists
+
+api.add_router("", spend_router)
