@@ -22,6 +22,12 @@ PASSWORD = "korrekt-hest-batteri-42"
 
 
 @pytest.fixture(autouse=True)
+def _data_dir(settings: Any, tmp_path_factory: Any) -> None:
+    """Each test writes purchase data (uploads, Parquet batches) to its own folder."""
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -306,12 +306,54 @@ def lookups_for(org: Organisation) -> Lookups:
     )
 
 
+def sweep_orphans(org: Organisation, *, keep: int | None = None) -> int:
+    """Remove what killed imports left behind; returns how many files were removed.
+
+    An import writes its files before it registers them, so a process killed in between
+    leaves a file no batch points at. Nothing reads such a file (only registered batches
+    are read), but it takes space; jobs that stopped reporting are marked as interrupted.
+    """
+    for job in ImportJob.objects.filter(organisation=org, status=ImportJob.Status.RUNNING):
+        if is_stale(job) and job.pk != keep:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.FAILED,
+                message=_("Importen blev afbrudt, før den blev færdig. Intet fra den er gemt."),
+                finished_at=timezone.now(),
+            )
+    active = set(
+        ImportJob.objects.filter(
+            organisation=org, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+        ).values_list("pk", flat=True)
+    )
+    if keep is not None:
+        active.add(keep)
+    registered = set()
+    for lines, rejects in Batch.objects.filter(organisation=org).values_list(
+        "lines_file", "rejects_file"
+    ):
+        registered.update((lines, rejects))
+    removed = 0
+    for folder in (storage.lines_path(org.pk, 0).parent, storage.rejects_path(org.pk, 0).parent):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if storage.relative(path) in registered:
+                continue
+            number = path.name.removeprefix("batch-").split(".")[0]
+            if number.isdigit() and int(number) in active:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def run_job(job_id: int, progress: ProgressFn | None = None) -> ImportJob:
     """Do the import of a queued job; the same code for the worker and ``omlob import``."""
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
     if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
         return job
     org = job.organisation
+    sweep_orphans(org, keep=job.pk)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now(), heartbeat=timezone.now()
     )
