@@ -20,7 +20,13 @@ from omlob.organisations.roles import Role, role_can
 from omlob.urls import organisation_patterns
 
 ACTOR = Actor.system("test")
-POST_ONLY = {"member-remove", "invitation-revoke", "token-revoke"}
+POST_ONLY = {
+    "member-remove",
+    "invitation-revoke",
+    "token-revoke",
+    "spend-batch-rerun",
+    "spend-profile-delete",
+}
 ROLES = [Role.ADMIN, Role.PROCUREMENT, Role.UNIT_MANAGER, Role.VIEWER]
 
 
@@ -55,7 +61,39 @@ def _objects(world: Any, org: Any, user: Any = None) -> dict[str, Any]:
         "invitation": invitation,
         "token": token,
         "module": "footprint",
+        **_spend_objects(org),
     }
+
+
+def _spend_objects(org: Any) -> dict[str, Any]:
+    """A finished batch, a job waiting for its columns, and a mapping profile in ``org``."""
+    from django.core.files.base import ContentFile
+
+    from omlob.spend import actions as spend
+    from omlob.spend.models import Batch, ImportJob, MappingProfile
+
+    batch = Batch.objects.filter(organisation=org).first()
+    if batch is None:
+        data = (
+            "Fakturadato;Leverandør;CVR-nr.;Varetekst;Beløb ekskl. moms\n"
+            f"05-03-2025;{org.name} Leverandør;12345674;Kaffe;1.234,50\n"
+            "06-03-2025;Kontor ApS;12345675;Papir;12,3,4\n"
+        ).encode()
+        job = spend.create_job(
+            actor=ACTOR, org=org, uploads=[spend.Upload("eksport.csv", ContentFile(data))]
+        )
+        batch = Batch.objects.get(pk=spend.run_job(job.pk).pk)
+    draft = ImportJob.objects.filter(organisation=org, status=ImportJob.Status.DRAFT).first()
+    if draft is None:
+        draft = spend.create_job(
+            actor=ACTOR,
+            org=org,
+            uploads=[spend.Upload("ukendt.csv", ContentFile(f"A;B\n{org.pk};2\n".encode()))],
+        )
+    profile, _ = MappingProfile.objects.get_or_create(
+        organisation=org, name=f"Profil {org.slug}", defaults={"mapping": {"net_amount": 1}}
+    )
+    return {"batch": batch, "job": draft, "profile": profile}
 
 
 KIND_BY_NAME = {
@@ -65,6 +103,14 @@ KIND_BY_NAME = {
     "member-remove": "member",
     "invitation-revoke": "invitation",
     "token-revoke": "token",
+    "spend-job": "job",
+    "spend-job-status": "job",
+    "spend-mapping": "job",
+    "spend-batch": "batch",
+    "spend-rejects-download": "batch",
+    "spend-batch-delete": "batch",
+    "spend-batch-rerun": "batch",
+    "spend-profile-delete": "profile",
 }
 
 
@@ -74,6 +120,7 @@ def _url(route: str, name: str, slug: str, objects: dict[str, Any]) -> str:
         path = path.replace("<int:pk>", str(objects[KIND_BY_NAME[name]].pk))
     if "<slug:key>" in route:
         path = path.replace("<slug:key>", objects["module"])
+    path = path.replace("<int:index>", "0").replace("<str:fmt>", "csv")
     assert "<" not in path, f"walk does not know how to fill {route}"
     return path
 
@@ -170,8 +217,16 @@ def _api_operations() -> list[tuple[str, str]]:
     ]
 
 
-def _api_path(path: str, slug: str, unit_id: int) -> str:
-    return path.replace("{org}", slug).replace("{unit_id}", str(unit_id))
+def _api_path(path: str, slug: str, unit_id: int, ids: dict[str, int] | None = None) -> str:
+    path = path.replace("{org}", slug).replace("{unit_id}", str(unit_id))
+    for key, value in (ids or {}).items():
+        path = path.replace("{" + key + "}", str(value))
+    return path
+
+
+def _api_ids(world: Any, org: Any) -> dict[str, int]:
+    found = _spend_objects(org)
+    return {"batch_id": found["batch"].pk, "job_id": found["job"].pk}
 
 
 def _token_for(user: Any, org: Any) -> str:
@@ -190,18 +245,22 @@ def _api_call(client: Client, method: str, path: str, token: str | None) -> Any:
 
 
 def test_api_refuses_anonymous_requests(world, client):
+    ids = _api_ids(world, world.nordby)
     for method, path in _api_operations():
-        response = _api_call(client, method, _api_path(path, "nordby", world.units["SOL"].pk), None)
+        response = _api_call(
+            client, method, _api_path(path, "nordby", world.units["SOL"].pk, ids), None
+        )
         assert response.status_code == 401, (method, path)
 
 
 def test_api_token_of_another_organisation_gets_404_and_no_data(world, client):
     token = _token_for(world.sven, world.sydby)
+    ids = _api_ids(world, world.nordby)
     for method, path in _api_operations():
         if "{org}" not in path:
             continue
         response = _api_call(
-            client, method, _api_path(path, "nordby", world.units["SOL"].pk), token
+            client, method, _api_path(path, "nordby", world.units["SOL"].pk, ids), token
         )
         assert response.status_code == 404, (method, path, response.status_code)
         assert (
@@ -209,11 +268,15 @@ def test_api_token_of_another_organisation_gets_404_and_no_data(world, client):
         )
     # also with the other tenant's unit ids under its own organisation
     own = _token_for(world.admin, world.nordby)
+    foreign_ids = _api_ids(world, world.sydby)
     for method, path in _api_operations():
-        if "{unit_id}" not in path:
+        if not any(k in path for k in ("{unit_id}", "{batch_id}", "{job_id}")):
             continue
         response = _api_call(
-            client, method, _api_path(path, "nordby", world.sydby_units["SOL"].pk), own
+            client,
+            method,
+            _api_path(path, "nordby", world.sydby_units["SOL"].pk, foreign_ids),
+            own,
         )
         assert response.status_code == 404, (method, path)
 

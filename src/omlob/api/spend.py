@@ -213,11 +213,13 @@ def batch_rejected(
 def import_start(
     request: HttpRequest,
     org: Slug,
-    files: File[list[UploadedFile]],
+    files: File[list[UploadedFile]] | None = None,
     currency: Form[str] = "DKK",
     profile: Form[str] = "",
 ) -> Status:
     tenant = _tenant(request, org, IMPORT_PURCHASES)
+    if not files:
+        raise ValidationError("Vælg mindst én fil (feltet 'files').")
     if len(currency) != 3 or not currency.isalpha():
         raise ValidationError("Valuta skal være en kode med tre bogstaver, fx DKK.")
     chosen = None
