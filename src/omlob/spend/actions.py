@@ -115,15 +115,17 @@ def create_job(
         files.append({"name": upload.name, "sha256": sha, "size": size})
     if not files:
         raise ValidationError(_("Vælg mindst én fil."))
-    job = ImportJob.objects.create(
-        organisation=org,
-        created_by=actor.user,
-        files=files,
-        options={"currency": currency.upper() or "DKK", "decimal": decimal, "sheet": sheet},
-        profile=profile,
-        replaces=replaces,
-    )
-    prepare_mappings(job)
+    # One transaction: a file that cannot be read leaves no half-made job behind.
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            organisation=org,
+            created_by=actor.user,
+            files=files,
+            options={"currency": currency.upper() or "DKK", "decimal": decimal, "sheet": sheet},
+            profile=profile,
+            replaces=replaces,
+        )
+        prepare_mappings(job)
     return job
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from omlob.core.fieldmapping import MappingError
+from omlob.core.fieldmapping import REQUIRED_GROUPS, MappingError
 from omlob.core.purchase_import import ImportOptions, PurchaseImport
 from omlob.core.purchase_sources import inspect
 
@@ -40,6 +40,20 @@ def preview(
     if not rows:
         return []
     by_column = {column: field for field, column in mapping.items()}
+    # While the user is still choosing, required fields may be missing; stand-in columns
+    # (never shown) let the columns chosen so far be read exactly as the import will.
+    width = len(header)
+    stand_ins = {"net_amount": "0", "posting_date": "01-01-2000", "supplier_name": "-"}
+    full = dict(mapping)
+    header = list(header)
+    rows = [list(r) for r in rows]
+    for group, (key, value) in zip(REQUIRED_GROUPS, stand_ins.items(), strict=True):
+        if not any(field in full for field in group):
+            full[key] = len(header)
+            header.append(f"__{key}")
+            for row in rows:
+                row.append(value)
+    mapping = full
     with tempfile.TemporaryDirectory(prefix="omlob-preview-") as folder:
         path = Path(folder) / "preview.csv"
         buffer = io.StringIO()
@@ -65,7 +79,7 @@ def preview(
         for error in row.get("errors") or []:
             errors.setdefault(error.get("field") or "", []).append(error.get("message") or "")
         cells = []
-        for column, raw in enumerate(values):
+        for column, raw in enumerate(values[:width]):
             field = by_column.get(column)
             if field is None:
                 cells.append(Cell(raw, None, ""))

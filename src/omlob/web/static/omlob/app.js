@@ -34,6 +34,7 @@
     var stage = box.querySelector("[data-job-stage]");
     var error = box.querySelector("[data-job-error]");
     var message = box.querySelector("[data-job-message]");
+    var percentText = box.querySelector("[data-job-percent]");
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
@@ -41,6 +42,7 @@
           var percent = Math.round((job.progress || 0) * 100);
           bar.value = percent;
           bar.textContent = percent + " %";
+          if (percentText) { percentText.textContent = percent + " %"; }
           label.textContent = job.stale ? label.textContent : job.label;
           stage.textContent = job.stage || "";
           if (job.status === "done" && job.next) { window.location.assign(job.next); return; }
