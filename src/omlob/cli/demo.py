@@ -20,7 +20,6 @@ def register(sub: Any) -> None:
 
 def demo(args: argparse.Namespace) -> int:
     from omlob.organisations.demo import DEMO_PASSWORD, DEMO_USERS, create_demo
-
     from omlob.spend.demo import DEFAULT_LINES, last_full_year, load_demo_purchases
 
     org = create_demo()
