@@ -39,6 +39,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Bilagsnummer",
         "Bilag",
         "Kreditnotanr",
+        "Eksternt bilagsnr",
+        "Eksternt bilagsnummer",
+        "Eksternt dokumentnr",
         "Invoice number",
         "Invoice no",
         "Invoice",
@@ -47,8 +50,17 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Transaction no",
         "Trans no",
         "Internal Ref Number",
+        "Reference",
     ),
-    "line_number": ("Linjenr", "Linjenummer", "Linje", "Line number", "Line no", "Line"),
+    "line_number": (
+        "Linjenr",
+        "Linjenummer",
+        "Linje",
+        "Position",
+        "Line number",
+        "Line no",
+        "Line",
+    ),
     "invoice_date": (
         "Fakturadato",
         "Bilagsdato",
@@ -60,6 +72,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "posting_date": (
         "Bogføringsdato",
+        "Bogf dato",
         "Bogført",
         "Posteringsdato",
         "Betalingsdato",
@@ -118,6 +131,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "EAN-nummer",
         "EAN lokationsnummer",
         "GLN",
+        "GLN-nr",
+        "GLN nummer",
+        "Lokationsnummer",
+        "Lokationsnr",
         "Modtager EAN",
         "Buyer EAN",
         "Buyer GLN",
@@ -161,12 +178,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Vare nr",
         "Artikelnr",
         "Produktnr",
+        "Materiale",
+        "Materialenr",
+        "Materialenummer",
         "Item number",
         "Item no",
         "Item",
         "Product number",
         "SKU",
         "GTIN",
+        "Nummer",
     ),
     "description": (
         "Varetekst",
@@ -217,8 +238,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Amount",
         "Value",
     ),
-    "currency": ("Valuta", "Valutakode", "Currency", "Currency code"),
-    "document_type": ("Bilagstype", "Dokumenttype", "Type", "Document type"),
+    "currency": ("Valuta", "Valutakode", "Transaktionsvaluta", "Currency", "Currency code"),
+    "document_type": (
+        "Bilagstype",
+        "Bilagsart",
+        "Dokumenttype",
+        "Dokumentart",
+        "D/K",
+        "Debet/Kredit",
+        "Type",
+        "Document type",
+        "Debit/Credit",
+    ),
     "labels": ("Mærker", "Mærkning", "Certificering", "Labels", "Certificates"),
 }
 
@@ -230,6 +261,13 @@ REQUIRED_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 DATE_FIELDS = ("invoice_date", "posting_date")
+
+# A column whose name starts with an amount synonym but goes on to say "including VAT"
+# ("Beløb inkl. moms", "Amount incl VAT") or names the VAT itself ("Beløb moms") holds
+# another amount; a wrong automatic choice there would overstate spend by a quarter.
+_NOT_NET = ("inkl", "incl", "brutto", "gross", "total")
+_VAT = ("moms", "vat", "tax")
+_EXCLUSIVE = ("ekskl", "eksl", "excl", "uden", "without", "ex")
 
 _LOOKUP: dict[str, tuple[str, int]] = {}
 for _field, _names in SYNONYMS.items():
@@ -281,6 +319,8 @@ def suggest_mapping(header: Sequence[str]) -> dict[str, int]:
             continue
         for synonym, (field, rank) in _LOOKUP.items():
             if len(synonym) >= 4 and key.startswith(synonym):
+                if field == "net_amount" and not _plain_amount(key[len(synonym) :]):
+                    continue
                 candidates.append((1, rank, column, field))
     chosen: dict[str, int] = {}
     used: set[int] = set()
@@ -290,6 +330,13 @@ def suggest_mapping(header: Sequence[str]) -> dict[str, int]:
         chosen[field] = column
         used.add(column)
     return chosen
+
+
+def _plain_amount(rest: str) -> bool:
+    """True when the words after an amount synonym do not make it a gross or VAT amount."""
+    if any(word in rest for word in _NOT_NET):
+        return False
+    return not any(word in rest for word in _VAT) or any(word in rest for word in _EXCLUSIVE)
 
 
 def missing_required(mapping: Mapping[str, int]) -> list[str]:
@@ -308,7 +355,7 @@ def validate_mapping(mapping: Mapping[str, int], width: int) -> dict[str, int]:
     for field, column in mapping.items():
         if field not in FIELD_LABELS:
             raise MappingError(f"Feltet {field!r} findes ikke i linjeformatet.")
-        if not isinstance(column, int) or not 0 <= column < width:
+        if isinstance(column, bool) or not isinstance(column, int) or not 0 <= column < width:
             raise MappingError(
                 f"{FIELD_LABELS[field]} peger på kolonne {column}, men filen har {width} kolonner."
             )

@@ -34,13 +34,14 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from omlob.core import currency as rates_module
 from omlob.core import units as units_module
 from omlob.core.fieldmapping import validate_mapping
-from omlob.core.lineschema import CREDIT_NOTE, FIELD_LABELS, LINE_SCHEMA, RAW_FIELDS
+from omlob.core.lineschema import FIELD_LABELS, LINE_SCHEMA, RAW_FIELDS
 from omlob.core.purchase_sources import UBL, SourceInfo, row_batches
-from omlob.core.tabular import column_letter
+from omlob.core.tabular import column_letter, normalise_header
 from omlob.core.valuesql import (
     AMOUNT_EXAMPLE,
     DATE_FORMATS,
@@ -58,46 +59,37 @@ from omlob.core.valuesql import (
     foreign_vat_sql,
     quote,
     text_sql,
+    thousands_votes_sql,
 )
 
 __all__ = ["ImportOptions", "ImportResult", "Lookups", "PurchaseImport"]
 
 ProgressFn = Callable[[str, float], None]
 
-#: Words that mark a credit note in a "document type" column.
+#: Words that mark a credit note in a "document type" column, compared after lower-casing and
+#: dropping everything but letters and digits ("Credit note", "credit_note" (what e-invoices
+#: say) and "Kr.nota" all match). "KG" is SAP's document type for a vendor credit memo.
 CREDIT_WORDS = (
     "kreditnota",
     "kreditnotaer",
     "kredit",
     "kreditering",
     "creditnote",
+    "creditmemo",
     "credit",
-    "credit_note",
     "kn",
     "cn",
-    "kr.nota",
     "krnota",
-    CREDIT_NOTE,
+    "kg",
 )
+#: A Debet/Kredit column (Prisme and other ledgers) marks credits with "K" (or "C") and
+#: leaves the amount unsigned; recognised by the header of the column mapped as document type.
+DEBIT_CREDIT_HEADERS = ("dk", "debetkredit", "debitcredit", "dc")
+DEBIT_CREDIT_WORDS = ("k", "kredit", "c", "credit")
 #: A line in a foreign currency may use an ECB rate at most this many days old.
 RATE_MAX_AGE_DAYS = 14
 #: Rows staged per statement: big enough for DuckDB's parallel scan, small enough for memory.
 CHUNK_ROWS = 250_000
-
-
-def _c1_maps() -> tuple[str, str]:
-    """Windows-1252 bytes 0x80–0x9F read as Latin-1 become C1 controls; map them back."""
-    src, dst = [], []
-    for byte in range(0x80, 0xA0):
-        try:
-            dst.append(bytes([byte]).decode("cp1252"))
-        except UnicodeDecodeError:
-            continue
-        src.append(chr(byte))
-    return "".join(src), "".join(dst)
-
-
-_C1_SRC, _C1_DST = _c1_maps()
 
 
 @dataclass(frozen=True)
@@ -149,6 +141,43 @@ class ImportResult:
         }
 
 
+_DAILY_RATES: dict[int, tuple[pa.Table, pa.Table]] = {}
+_DAILY_RATES_LOCK = threading.Lock()
+
+
+def daily_rates(rates: pa.Table) -> pa.Table:
+    """One row per currency and calendar day, the latest fixing carried forward.
+
+    A fixing is carried at most RATE_MAX_AGE_DAYS, as :func:`omlob.core.currency.rate_to_dkk`
+    does, and an equality join on this table is far faster than an as-of join. Built once
+    per rates table (a third of a second) rather than once per import or preview.
+    """
+    with _DAILY_RATES_LOCK:
+        cached = _DAILY_RATES.get(id(rates))
+        if cached is not None and cached[0] is rates:
+            return cached[1]
+        con = duckdb.connect()
+        try:
+            con.register("ecb_rates", rates)
+            daily = con.execute(
+                f"""
+                SELECT currency, CAST(rate_date + CAST(step AS INTEGER) AS DATE) AS day,
+                       dkk_per_unit
+                FROM (SELECT *, lead(rate_date) OVER (PARTITION BY currency ORDER BY rate_date)
+                                  AS next_date FROM ecb_rates) r,
+                     range(0, {RATE_MAX_AGE_DAYS + 1}) t(step)
+                WHERE next_date IS NULL OR rate_date + CAST(step AS INTEGER) < next_date
+                """
+            ).fetch_arrow_table()
+        finally:
+            con.close()
+        if len(_DAILY_RATES) >= 4:
+            _DAILY_RATES.clear()
+        # The rates table is kept with its result so its id cannot be reused meanwhile.
+        _DAILY_RATES[id(rates)] = (rates, daily)
+        return daily
+
+
 _STAGED_COLUMNS = """
     file_idx INTEGER, source_file VARCHAR, rn BIGINT, ref VARCHAR,
     invoice_number VARCHAR, line_number VARCHAR, invoice_date DATE, posting_date DATE,
@@ -184,21 +213,7 @@ class PurchaseImport:
         self.con.execute("SET preserve_insertion_order = false")
         self.con.execute(f"CREATE TABLE staged ({_STAGED_COLUMNS})")
         self.con.register("unit_aliases", units_module.unit_alias_table())
-        self.con.register("ecb_rates", rates_module.load_rates())
-        # One row per currency and calendar day, carrying the latest fixing forward at most
-        # RATE_MAX_AGE_DAYS: an equality join on this is far faster than an as-of join.
-        self.con.execute(
-            f"""
-            CREATE TEMP TABLE rates AS
-            SELECT currency, CAST(rate_date + CAST(step AS INTEGER) AS DATE) AS day,
-                   dkk_per_unit
-            FROM (SELECT *, lead(rate_date) OVER (PARTITION BY currency ORDER BY rate_date)
-                              AS next_date FROM ecb_rates) r,
-                 range(0, {RATE_MAX_AGE_DAYS + 1}) t(step)
-            WHERE next_date IS NULL OR rate_date + CAST(step AS INTEGER) < next_date
-            """
-        )
-        self.con.unregister("ecb_rates")
+        self._rates = daily_rates(rates_module.load_rates())
         self.files: list[dict[str, Any]] = []
         self.headers: list[list[str]] = []
 
@@ -297,25 +312,53 @@ class PurchaseImport:
         # scans on all threads, and memory stays bounded by the chunk size.
         pending: list[pa.RecordBatch] = []
         rows = 0
-        for batch in reader:
-            pending.append(batch)
-            rows += batch.num_rows
-            if rows >= CHUNK_ROWS:
-                self._stage_chunk(view, sql, reader.schema, pending)
-                pending, rows = [], 0
-        if pending:
-            self._stage_chunk(view, sql, reader.schema, pending)
+        try:
+            for batch in reader:
+                pending.append(batch)
+                rows += batch.num_rows
+                if rows >= CHUNK_ROWS:
+                    self._stage_chunk(view, sql, reader.schema, pending, columns.get("currency"))
+                    pending, rows = [], 0
+            if pending:
+                self._stage_chunk(view, sql, reader.schema, pending, columns.get("currency"))
+        except BaseException:
+            # A file that fails half-way leaves nothing behind, so the import can go on
+            # with other files (or be finished) without its partial rows.
+            self.con.execute(f"DELETE FROM staged WHERE file_idx = {file_idx}")
+            raise
         self.files.append({"name": name, "kind": info.kind, "mapping": dict(mapping or {})})
         self.headers.append(list(info.header))
 
     def _stage_chunk(
-        self, view: str, sql: str, schema: pa.Schema, batches: list[pa.RecordBatch]
+        self,
+        view: str,
+        sql: str,
+        schema: pa.Schema,
+        batches: list[pa.RecordBatch],
+        currency_column: str | None,
     ) -> None:
-        self.con.register(view, pa.Table.from_batches(batches, schema=schema))
+        table = pa.Table.from_batches(batches, schema=schema)
+        self.con.register(view, table)
+        self.con.register("rates", self._rates_for(table, currency_column))
         try:
             self.con.execute(sql)
         finally:
             self.con.unregister(view)
+            self.con.unregister("rates")
+
+    def _rates_for(self, table: pa.Table, currency_column: str | None) -> pa.Table:
+        """The daily rates of the currencies in this chunk only.
+
+        Joining all currencies' days (a third of a million rows) cost more than staging a
+        small file; most chunks are DKK only and need none.
+        """
+        wanted = {self.options.currency.upper()}
+        if currency_column is not None:
+            values = pc.unique(pc.utf8_upper(table[currency_column]))
+            wanted.update(value for value in values.to_pylist() if value)
+        wanted.discard("DKK")  # always 1.0, never looked up
+        keep = pc.is_in(self._rates["currency"], value_set=pa.array(sorted(wanted), pa.string()))
+        return self._rates.filter(keep)
 
     def _decimals(self, info: SourceInfo, mapping: Mapping[str, int]) -> dict[str, str]:
         """Decide the decimal separator of the amount and quantity columns.
@@ -334,14 +377,20 @@ class PurchaseImport:
                 continue
             index = mapping[key]
             values = pa.table(
-                {"v": [row[index] if index < len(row) else "" for row in info.sample]}
+                {"v": pa.array([row[index] if index < len(row) else "" for row in info.sample])},
             )
             self.con.register("decimal_sample", values)
             try:
-                row = self.con.execute(f"SELECT {decimal_votes_sql('v')} FROM decimal_sample")
-                comma, point = row.fetchone() or (0, 0)
+                row = self.con.execute(
+                    f"SELECT {decimal_votes_sql('v')}, {thousands_votes_sql('v')} "
+                    "FROM decimal_sample"
+                ).fetchone()
             finally:
                 self.con.unregister("decimal_sample")
+            comma, point, dot_groups, comma_groups = row or (0, 0, 0, 0)
+            if comma == point and key == "net_amount":
+                # No decisive value: "1.500" and "1,500" in an amount column are thousands.
+                comma, point = dot_groups, comma_groups
             result[key] = "." if point > comma else ","
         return result
 
@@ -360,23 +409,27 @@ class PurchaseImport:
         t: cleaned text per field; c: cleaned numbers/codes and parsed dates; v: values and
         joins (units, exchange rates); outer: reasons, signed DKK amount, content key.
         """
-        cp1252 = (info.encoding or "") == "cp1252"
         width = len(info.header)
         has = set(columns)
 
         def text(key: str) -> str:
-            if key not in columns:
-                return "NULL::VARCHAR"
-            expr = text_sql(columns[key])
-            if cp1252:
-                expr = f"translate({expr}, {quote(_C1_SRC)}, {quote(_C1_DST)})"
-            return expr
+            return text_sql(columns[key]) if key in columns else "NULL::VARCHAR"
 
         texts = ",\n".join(f"    {text(f.key)} AS t_{f.key}" for f in RAW_FIELDS)
         originals = ", ".join(f"c{i}" for i in range(width)) or "NULL AS c0"
         original_list = "[" + ", ".join(f"c{i}" for i in range(width)) + "]"
+        # A row counts when any cell has text, mapped or not: a row whose only text is in a
+        # column nobody mapped is reported (it has no amount), never silently dropped.
+        unmapped = [f"c{i}" for i in range(width) if f"c{i}" not in set(columns.values())]
+        content_cells = [f"t_{f.key}" for f in RAW_FIELDS]
+        content_cells += unmapped  # blank cells are NULL in the stream
         default_currency = quote(self.options.currency.upper())
-        credit_words = "[" + ", ".join(quote(w) for w in CREDIT_WORDS) + "]"
+        words = CREDIT_WORDS
+        if "document_type" in columns and info.kind != UBL:
+            header = info.header[int(columns["document_type"][1:])]
+            if normalise_header(header) in DEBIT_CREDIT_HEADERS:
+                words = DEBIT_CREDIT_WORDS
+        credit_words = "[" + ", ".join(quote(w) for w in words) + "]"
         scheme_default = "'UNSPSC'"
         if "classification_code" in columns and info.kind != UBL:
             header = info.header[int(columns["classification_code"][1:])].lower()
@@ -489,6 +542,16 @@ class PurchaseImport:
             )
         )
         quantity_value = amount_value_sql("qty_clean", decimal["quantity"], as_type="DOUBLE")
+        # A credit note's quantities go with its amounts, so that every format gives the same
+        # sign: e-invoices write both positive (their amounts are negated when read), a
+        # Debet/Kredit export writes both unsigned, other exports post both negative.
+        if info.kind == UBL:
+            signed_quantity = "CASE WHEN credit_note THEN -quantity ELSE quantity END"
+        else:
+            signed_quantity = (
+                "CASE WHEN credit_note AND quantity > 0 AND signed_amount < 0 "
+                "THEN -quantity ELSE quantity END"
+            )
         return f"""
 INSERT INTO staged BY NAME
 SELECT {file_idx} AS file_idx, {quote(name)} AS source_file, rn,
@@ -496,15 +559,18 @@ SELECT {file_idx} AS file_idx, {quote(name)} AS source_file, rn,
   t_invoice_number AS invoice_number, t_line_number AS line_number, invoice_date,
   posting_date, supplier_cvr, supplier_id, t_supplier_name AS supplier_name, buyer_ean,
   t_cost_centre AS cost_centre, t_account AS account, t_item_number AS item_number,
-  t_description AS description, classification_code, classification_scheme, quantity,
+  t_description AS description, classification_code, classification_scheme,
+  {signed_quantity} AS quantity,
   unit_code AS unit,
   CAST(round(signed_amount * coalesce(rate, 0), 2) AS DECIMAL(18,2)) AS net_amount_dkk,
   cur AS currency, signed_amount AS amount_original, rate AS exchange_rate, credit_note,
   t_labels AS labels,
   md5_number_lower(concat_ws('|', {content})) AS content_key,
   failed,
-  CASE WHEN failed THEN {error_list} ELSE [] END AS errors,
-  CASE WHEN failed THEN {original_list} END AS original
+  CASE WHEN source_error IS NOT NULL
+       THEN [{{'field': NULL, 'column': NULL, 'value': NULL, 'message': source_error}}]
+       WHEN failed THEN {error_list} ELSE [] END AS errors,
+  CASE WHEN failed THEN coalesce(cells, {original_list}) END AS original
 FROM (
   SELECT *, {has_error} AS failed,
     CASE WHEN credit_note AND {negate} AND amount > 0 THEN -amount ELSE amount END
@@ -536,20 +602,20 @@ FROM (
           {ean_clean_sql("t_buyer_ean")} AS ean_clean,
           {units_module.fold_unit_sql("t_unit")} AS unit_key,
           coalesce(upper(t_currency), {default_currency}) AS cur,
-          coalesce(list_contains({credit_words}, lower(t_document_type)), FALSE) AS credit_note,
+          coalesce(list_contains({credit_words},
+                   regexp_replace(lower(t_document_type), '[^a-z0-9æøå]', '', 'g')), FALSE)
+            AS credit_note,
           nullif(regexp_replace(t_classification_code, '\\s', '', 'g'), '')
             AS classification_code,
           CASE WHEN t_classification_code IS NULL THEN NULL
                ELSE coalesce(upper(t_classification_scheme), {scheme_default}) END
             AS classification_scheme
         FROM (
-          SELECT rn, ref, source_error, {originals},
+          SELECT rn, ref, source_error, cells, {originals},
 {texts}
           FROM {view}
         ) t
-        WHERE source_error IS NOT NULL OR coalesce({
-            ", ".join(f"t_{f.key}" for f in RAW_FIELDS)
-        }) IS NOT NULL
+        WHERE source_error IS NOT NULL OR coalesce({", ".join(content_cells)}) IS NOT NULL
       ) c
     ) v
     LEFT JOIN rates r ON r.currency = v.cur AND r.day = v.rate_day
@@ -628,20 +694,25 @@ FROM (
         con.register("ean_map", _map_table(lookups.ean_units, "ean"))
         con.register("cc_map", _map_table(lookups.cost_centre_units, "code"))
         self._report("Skriver linjer", 0.88)
-        columns = ", ".join(
-            "s.ref AS source_ref" if f.name == "source_ref" else f's."{f.name}"'
-            for f in LINE_SCHEMA
-            if f.name not in ("organisation_id", "batch_id", "org_unit_id", "line_key")
-        )
+        computed = {
+            "organisation_id": f"CAST({int(lookups.organisation_id)} AS BIGINT)",
+            "batch_id": f"CAST({int(batch_id)} AS BIGINT)",
+            "line_key": "m.line_key",
+            "org_unit_id": "CAST(coalesce(em.unit_id, cm.unit_id) AS BIGINT)",
+            "source_ref": "s.ref",
+        }
+        # In LINE_SCHEMA's order, so the file has exactly the documented shape.
+        selected = []
+        for f in LINE_SCHEMA:
+            name = f'"{f.name}"'
+            selected.append(f"{computed.get(f.name, 's.' + name)} AS {name}")
+        columns = ", ".join(selected)
         lines_tmp = lines_path.with_name(lines_path.name + ".tmp")
         lines_path.parent.mkdir(parents=True, exist_ok=True)
         self._run(
             f"""
             COPY (
-              SELECT CAST({int(lookups.organisation_id)} AS BIGINT) AS organisation_id,
-                     CAST({int(batch_id)} AS BIGINT) AS batch_id, m.line_key,
-                     CAST(coalesce(em.unit_id, cm.unit_id) AS BIGINT) AS org_unit_id,
-                     {columns}
+              SELECT {columns}
               FROM staged s
               JOIN marked m ON m.file_idx = s.file_idx AND m.rn = s.rn
               LEFT JOIN ean_map em ON em.ean = s.buyer_ean

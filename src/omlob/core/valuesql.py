@@ -38,6 +38,7 @@ __all__ = [
     "foreign_vat_sql",
     "quote",
     "text_sql",
+    "thousands_votes_sql",
 ]
 
 #: strptime formats (day before month: Danish and UK exports). Files are tried with the
@@ -61,21 +62,29 @@ DATE_FORMATS: tuple[str, ...] = (
 #: Dates outside these years are typing errors ("2205"), not purchases.
 MIN_YEAR = 1990
 MAX_YEAR = 2100
-#: Excel counts days from 1899-12-30 (its 1900 leap-year bug included); 5-digit serials only.
+#: Excel counts days from 1899-12-30 (its 1900 leap-year bug included); 5-digit serials only,
+#: optionally with the time of day as a fraction ("45658.5" is noon on 1 January 2025).
 EXCEL_EPOCH = "1899-12-30"
 
 AMOUNT_EXAMPLE = {",": "1.234,50", ".": "1,234.50"}
 
-_MARKS = r"[\s\x{00A0}]|kr\.?|dkk|eur|gbp|usd|sek|nok|£|€|\$"
+# Spaces (also no-break and thin ones used as thousands separators) and currency marks.
+_MARKS = r"[\s\x{00A0}\x{2009}\x{202F}]|kr\.?|dkk|eur|gbp|usd|sek|nok|£|€|\$"
+# A minus sign typed or pasted as U+2212 or an en dash is still a minus.
+_MINUS_SIGNS = "\u2212\u2013"
 
 
 def quote(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
+    """A SQL string literal. A NUL character cannot be in one, so it is left out."""
+    return "'" + text.replace("\x00", "").replace("'", "''") + "'"
 
 
 def text_sql(column: str) -> str:
-    """Trimmed text, NULL when blank."""
+    """Trimmed text, NULL when blank.
+
+    Only spaces are trimmed here: the purchase import's sources hand over cells already
+    stripped of all (Unicode) whitespace, which is much cheaper in Arrow than in SQL.
+    """
     return f"nullif(trim({column}), '')"
 
 
@@ -84,18 +93,26 @@ def text_sql(column: str) -> str:
 
 def amount_clean_sql(text: str) -> str:
     """Step 1: lower-case, without spaces and currency marks ("kr. 1.234,50-" → "1.234,50-")."""
-    return f"regexp_replace(lower({text}), {quote(_MARKS)}, '', 'g')"
+    marks = f"regexp_replace(lower({text}), {quote(_MARKS)}, '', 'g')"
+    return f"translate({marks}, {quote(_MINUS_SIGNS)}, '--')"
+
+
+def _number_pattern(decimal: str) -> str:
+    """RE2 pattern of an unsigned well-formed number in the given decimal style."""
+    t, d = (r"\.", ",") if decimal == "," else (",", r"\.")
+    return rf"(\d{{1,3}}({t}\d{{3}})+|\d+)({d}\d+)?|{d}\d+"
 
 
 def amount_value_sql(clean: str, decimal: str, *, as_type: str = "DECIMAL(18,2)") -> str:
     """Step 2: the number in the column's decimal style, or NULL when not well-formed.
 
     Only well-formed numbers pass: thousands separators in groups of three, one decimal
-    separator, a sign in front, at the end or as parentheses. "12,3,4" is NULL, not 1234.
+    separator, and at most one sign: a "+" or "-" in front, a "-" at the end, or the whole
+    number in parentheses. "12,3,4" is NULL, not 1234; so are "(12", "12)" and "-12-".
     """
     thousands = "." if decimal == "," else ","
-    t, d = (r"\.", ",") if decimal == "," else (",", r"\.")
-    pattern = rf"(\d{{1,3}}({t}\d{{3}})+|\d+)({d}\d+)?|{d}\d+"
+    number = _number_pattern(decimal)
+    pattern = rf"[+-]?({number})|({number})-|\(({number})\)"
     body = f"trim({clean}, '-+()')"
     negative = (
         f"(starts_with({clean}, '-') OR ends_with({clean}, '-') OR starts_with({clean}, '('))"
@@ -103,23 +120,43 @@ def amount_value_sql(clean: str, decimal: str, *, as_type: str = "DECIMAL(18,2)"
     plain = f"replace(replace({body}, {quote(thousands)}, ''), {quote(decimal)}, '.')"
     value = f"TRY_CAST({plain} AS {as_type})"
     return (
-        f"CASE WHEN regexp_full_match({body}, {quote(pattern)}) THEN "
+        f"CASE WHEN regexp_full_match({clean}, {quote(pattern)}) THEN "
         f"CASE WHEN {negative} THEN -{value} ELSE {value} END END"
     )
 
 
 def decimal_votes_sql(column: str) -> str:
-    """Evidence for comma- or point-decimals in a text column: (comma, point) counts."""
+    """Evidence for comma- or point-decimals in a text column: (comma, point) counts.
+
+    Only values that can be read one way alone vote: "12,50", "0,125", ",5", "1.234,5" and
+    "1.234.567" for comma decimals, their mirror images for point decimals. A single group
+    of three digits after one separator ("1,500" or "1.500") is left out: it is 1.5 kg in
+    a Danish quantity column and 1500 in a UK amount column, so it says nothing about the
+    style (see :func:`thousands_votes_sql` for using it as a last resort).
+    """
     body = f"trim({amount_clean_sql(text_sql(column))}, '-+()')"
-    comma = r"([^,]*\.\d{3})?,\d+|\d+,\d{1,2}|\d+,\d{4,}"
-    point = r"([^.]*,\d{3})?\.\d+|\d+\.\d{1,2}|\d+\.\d{4,}"
-    comma_thousands = r"\d{1,3}(,\d{3})+"
-    point_thousands = r"\d{1,3}(\.\d{3})+"
+    comma = r"0?,\d+|\d*,(\d{1,2}|\d{4,})|\d{1,3}(\.\d{3})+,\d+|\d{1,3}(\.\d{3}){2,}"
+    point = r"0?\.\d+|\d*\.(\d{1,2}|\d{4,})|\d{1,3}(,\d{3})+\.\d+|\d{1,3}(,\d{3}){2,}"
     return (
-        f"count(*) FILTER (WHERE regexp_full_match({body}, {quote(comma)}) "
-        f"OR regexp_full_match({body}, {quote(point_thousands)})), "
-        f"count(*) FILTER (WHERE regexp_full_match({body}, {quote(point)}) "
-        f"OR regexp_full_match({body}, {quote(comma_thousands)}))"
+        f"count(*) FILTER (WHERE regexp_full_match({body}, {quote(comma)})), "
+        f"count(*) FILTER (WHERE regexp_full_match({body}, {quote(point)}))"
+    )
+
+
+def thousands_votes_sql(column: str) -> str:
+    """Weak evidence, (comma, point) counts: values like "1.500" and "1,500".
+
+    Read as a thousands separator, "1.500" means comma decimals and "1,500" point decimals.
+    That is the likely reading in an amount column (amounts have two decimals, so three
+    digits after the only separator are thousands) but not in a quantity column, where
+    kilograms are often written with three decimals.
+    """
+    body = f"trim({amount_clean_sql(text_sql(column))}, '-+()')"
+    dot_group = quote(r"[1-9]\d{0,2}\.\d{3}")
+    comma_group = quote(r"[1-9]\d{0,2},\d{3}")
+    return (
+        f"count(*) FILTER (WHERE regexp_full_match({body}, {dot_group})), "
+        f"count(*) FILTER (WHERE regexp_full_match({body}, {comma_group}))"
     )
 
 
@@ -144,8 +181,8 @@ def date_sql(text: str, formats: Iterable[str] = DATE_FORMATS) -> str:
     """A DATE from any supported style, or NULL; check the year with :func:`date_range_sql`."""
     listing = "[" + ", ".join(quote(fmt) for fmt in formats) + "]"
     serial = (
-        f"CASE WHEN length({text}) = 5 AND TRY_CAST({text} AS INTEGER) IS NOT NULL THEN "
-        f"DATE '{EXCEL_EPOCH}' + CAST({text} AS INTEGER) END"
+        f"CASE WHEN regexp_full_match({text}, '[0-9]{{5}}([.,][0-9]+)?') THEN "
+        f"DATE '{EXCEL_EPOCH}' + TRY_CAST(left({text}, 5) AS INTEGER) END"
     )
     return f"coalesce({serial}, CAST(try_strptime({text}, {listing}) AS DATE))"
 
@@ -159,15 +196,15 @@ def date_range_sql(parsed: str) -> str:
 
 
 def _weighted(digits: str, weights: tuple[int, ...]) -> str:
-    terms = [f"CAST(substr({digits}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(weights)]
+    # TRY_CAST: DuckDB may evaluate this before the digits check that guards it.
+    terms = [
+        f"TRY_CAST(substr({digits}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(weights)
+    ]
     return "(" + " + ".join(terms) + ")"
 
 
 def _all_digits(digits: str, length: int) -> str:
-    return (
-        f"(length({digits}) = {length} AND TRY_CAST({digits} AS BIGINT) IS NOT NULL "
-        f"AND NOT regexp_matches({digits}, '[^0-9]'))"
-    )
+    return f"(length({digits}) = {length} AND regexp_full_match({digits}, '[0-9]+'))"
 
 
 def cvr_clean_sql(text: str) -> str:
@@ -218,5 +255,6 @@ def ean_value_sql(clean: str) -> str:
     check = _weighted(clean, weights)
     return (
         f"CASE WHEN {_all_digits(clean, 13)} AND "
-        f"(10 - {check} % 10) % 10 = CAST(substr({clean}, 13, 1) AS INTEGER) THEN {clean} END"
+        f"(10 - {check} % 10) % 10 = TRY_CAST(substr({clean}, 13, 1) AS INTEGER) "
+        f"THEN {clean} END"
     )
