@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -11,32 +10,18 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tests.clirun import cli_env, omlob
 from tests.conftest import PASSWORD
 
 PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(
-        {
-            "OMLOB_VAR_DIR": str(tmp_path / "var"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'omlob.sqlite3'}",
-            **extra,
-        }
-    )
-    return env
+    return cli_env(tmp_path, **extra)
 
 
 def _omlob(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "omlob.cli", *args],
-        env=env,
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return omlob(*args, env=env, timeout=timeout)
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):

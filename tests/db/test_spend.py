@@ -4,7 +4,6 @@ unknown unit codes, re-runs, the CLI contract and an import killed with SIGKILL.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from omlob.spend import actions, queries, storage
 from omlob.spend.models import Batch, BatchFile, ImportJob, MappingProfile
 from omlob.synthetic.generate import Buyer, generate_invoices, repeat_share, second_export
 from omlob.synthetic.writers import write_csv, write_ubl_zip
+from tests import clirun
 
 PROJECT = Path(__file__).resolve().parents[2]
 ACTOR = Actor.system("test")
@@ -240,25 +240,11 @@ def test_tenant_isolation_of_lines(world, export):
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(
-        {
-            "OMLOB_VAR_DIR": str(tmp_path / "var"),
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'omlob.sqlite3'}",
-        }
-    )
-    return env
+    return clirun.cli_env(tmp_path)
 
 
 def _omlob(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "omlob.cli", *args],
-        env=env,
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return clirun.omlob(*args, env=env, timeout=timeout)
 
 
 @pytest.fixture
