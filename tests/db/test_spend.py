@@ -222,8 +222,10 @@ def test_e_invoice_zip_and_foreign_currency(world, tmp_path):
     for line in lines:
         if line["currency"] != "DKK":
             assert line["exchange_rate"] > 0
-            assert abs(line["amount_original"] * Decimal(str(line["exchange_rate"]))
-                       - line["net_amount_dkk"]) <= Decimal("0.01")
+            assert abs(
+                line["amount_original"] * Decimal(str(line["exchange_rate"]))
+                - line["net_amount_dkk"]
+            ) <= Decimal("0.01")
 
 
 def test_tenant_isolation_of_lines(world, export):
