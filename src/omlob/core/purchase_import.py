@@ -577,7 +577,9 @@ FROM (
       AS signed_amount
   FROM (
     SELECT v.*, u.code AS unit_code,
-      CASE WHEN cur = 'DKK' THEN 1.0 ELSE r.dkk_per_unit END AS rate
+      CASE WHEN cur = 'DKK' THEN 1.0 ELSE r.dkk_per_unit END AS rate,
+      {cvr_error_sql("v.t_supplier_cvr", "v.cvr_clean", "v.supplier_cvr", "v.foreign_vat")}
+        AS cvr_error
     FROM (
       SELECT *,
         {amount_value_sql("amt_clean", decimal["net_amount"])} AS amount,
@@ -588,8 +590,6 @@ FROM (
                  {date_range_sql("posting_date_parsed")}) AS rate_day,
         {cvr_value_sql("cvr_clean")} AS supplier_cvr,
         coalesce(t_supplier_id, foreign_vat) AS supplier_id,
-        {cvr_error_sql("t_supplier_cvr", "cvr_clean", cvr_value_sql("cvr_clean"), "foreign_vat")}
-          AS cvr_error,
         {ean_value_sql("ean_clean")} AS buyer_ean
       FROM (
         SELECT *,
