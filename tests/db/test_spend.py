@@ -328,3 +328,21 @@ def test_killed_import_leaves_nothing_and_can_run_again(cli_env, tmp_path):
     batches = json.loads(_omlob("batch", "list", "--org", "k", "--json", env=cli_env).stdout)
     assert len(batches) == 1
     assert batches[0]["accepted"] + batches[0]["rejected"] == rows
+
+
+def test_a_job_runs_once_and_a_second_run_keeps_the_batch(world, export):
+    path, _ = export
+    job = _import(world, path)
+    batch = Batch.objects.get(pk=job.pk)
+    again = actions.run_job(job.pk)  # a duplicate task for the same job
+    assert again.status == ImportJob.Status.DONE
+    assert storage.absolute(batch.lines_file).exists()
+    assert len(_lines(world)) == batch.accepted
+
+
+def test_rerun_without_the_original_file_is_refused_clearly(world, export):
+    path, _ = export
+    batch = Batch.objects.get(pk=_import(world, path).pk)
+    storage.absolute(batch.source_files.get().stored).unlink()
+    with pytest.raises(ValidationError, match="findes ikke længere"):
+        actions.rerun(actor=ACTOR, batch=batch)

@@ -96,6 +96,51 @@ def create_job(
     """
     files: list[dict[str, Any]] = []
     seen: set[str] = set()
+    try:
+        return _create_job(
+            actor, org, uploads, files, seen, currency, decimal, sheet, profile, replaces
+        )
+    except ValidationError:
+        _forget_uploads(org, seen)
+        raise
+
+
+def _forget_uploads(org: Organisation, shas: set[str]) -> None:
+    """Remove stored uploads of a refused request that no batch or open job uses."""
+    used = set(
+        BatchFile.objects.filter(organisation=org, sha256__in=shas).values_list("sha256", flat=True)
+    ) | _shas_of_open_jobs(org.pk)
+    for sha in shas - used:
+        storage.remove(storage.upload_path(org.pk, sha))
+
+
+def _shas_of_open_jobs(org_id: int) -> set[str]:
+    return {
+        f["sha256"]
+        for job in ImportJob.objects.filter(
+            organisation_id=org_id,
+            status__in=[
+                ImportJob.Status.DRAFT,
+                ImportJob.Status.QUEUED,
+                ImportJob.Status.RUNNING,
+            ],
+        )
+        for f in job.files
+    }
+
+
+def _create_job(
+    actor: Actor,
+    org: Organisation,
+    uploads: Iterable[Upload],
+    files: list[dict[str, Any]],
+    seen: set[str],
+    currency: str,
+    decimal: str,
+    sheet: str,
+    profile: MappingProfile | None,
+    replaces: Batch | None,
+) -> ImportJob:
     for upload in uploads:
         try:
             sha, size = storage.store_file(org.pk, upload.handle, max_upload_bytes())
@@ -315,9 +360,18 @@ def sweep_orphans(org: Organisation, *, keep: int | None = None) -> int:
     leaves a file no batch points at. Nothing reads such a file (only registered batches
     are read), but it takes space; jobs that stopped reporting are marked as interrupted.
     """
+    with transaction.atomic():
+        # Under the import lock: a batch being registered is registered before we look.
+        Organisation.objects.select_for_update().get(pk=org.pk)
+        return _sweep(org, keep)
+
+
+def _sweep(org: Organisation, keep: int | None) -> int:
     for job in ImportJob.objects.filter(organisation=org, status=ImportJob.Status.RUNNING):
         if is_stale(job) and job.pk != keep:
-            ImportJob.objects.filter(pk=job.pk).update(
+            ImportJob.objects.filter(
+                pk=job.pk, status=ImportJob.Status.RUNNING, heartbeat=job.heartbeat
+            ).update(
                 status=ImportJob.Status.FAILED,
                 message=_("Importen blev afbrudt, før den blev færdig. Intet fra den er gemt."),
                 finished_at=timezone.now(),
@@ -352,14 +406,15 @@ def sweep_orphans(org: Organisation, *, keep: int | None = None) -> int:
 def run_job(job_id: int, progress: ProgressFn | None = None) -> ImportJob:
     """Do the import of a queued job; the same code for the worker and ``omlob import``."""
     job = ImportJob.objects.select_related("organisation").get(pk=job_id)
-    if job.status not in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING):
-        return job
     org = job.organisation
     sweep_orphans(org, keep=job.pk)
-    ImportJob.objects.filter(pk=job.pk).update(
+    # Claim the job: only one process may run it (a second task for it returns at once).
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now(), heartbeat=timezone.now()
     )
     job.refresh_from_db()
+    if not claimed:
+        return job
     report = _Progress(job, progress)
     workdir = storage.work_dir(job.pk)
     options = ImportOptions(
@@ -387,7 +442,8 @@ def run_job(job_id: int, progress: ProgressFn | None = None) -> ImportJob:
                 )
             result = _register(job, imp, lines, rejects)
     except Exception as exc:
-        storage.remove(lines, rejects)
+        if not Batch.objects.filter(pk=job.pk).exists():
+            storage.remove(lines, rejects)
         message = getattr(exc, "message", None) or "; ".join(
             getattr(exc, "messages", []) or [str(exc)]
         )
@@ -447,7 +503,7 @@ def _register(job: ImportJob, imp: PurchaseImport, lines: Path, rejects: Path) -
         total_dkk=result.total_dkk,
         first_date=result.first_date,
         last_date=result.last_date,
-        profile_name=", ".join(sorted({e.get("profile", "") for e in job.files} - {""})),
+        profile_name=", ".join(sorted({e.get("profile", "") for e in job.files} - {""}))[:100],
         details={"files": job.files, "options": job.options},
     )
     BatchFile.objects.bulk_create(
@@ -494,14 +550,7 @@ def _delete_batch_rows(batch: Batch) -> None:
                 "sha256", flat=True
             )
         )
-        active = {
-            f["sha256"]
-            for job in ImportJob.objects.filter(
-                organisation_id=org_id,
-                status__in=[ImportJob.Status.DRAFT, ImportJob.Status.QUEUED],
-            )
-            for f in job.files
-        }
+        active = _shas_of_open_jobs(org_id)
         for sha in set(uploads) - still_used - active:
             storage.remove(storage.upload_path(org_id, sha))
 
@@ -510,7 +559,12 @@ def _delete_batch_rows(batch: Batch) -> None:
 
 @transaction.atomic
 def delete_batch(*, actor: Actor, batch: Batch) -> None:
-    """Remove a batch: its lines disappear from every figure computed afterwards."""
+    """Remove a batch: its lines disappear from every figure computed afterwards.
+
+    Takes the organisation's import lock, so an import that is deciding what is a duplicate
+    never counts lines of a batch that is being deleted.
+    """
+    Organisation.objects.select_for_update().get(pk=batch.organisation_id)
     record_event(
         organisation=batch.organisation,
         actor=actor,
@@ -528,7 +582,16 @@ def rerun(*, actor: Actor, batch: Batch) -> ImportJob:
     handles = []
     try:
         for bf in files:
-            handle = storage.absolute(bf.stored).open("rb")
+            try:
+                handle = storage.absolute(bf.stored).open("rb")
+            except (OSError, ValueError) as exc:
+                raise ValidationError(
+                    _(
+                        "Den oprindelige fil %(name)s findes ikke længere og kan ikke "
+                        "importeres igen."
+                    )
+                    % {"name": bf.name}
+                ) from exc
             handles.append(handle)
             uploads.append(Upload(bf.name, handle))
         options = batch.details.get("options", {})

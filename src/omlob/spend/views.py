@@ -166,6 +166,9 @@ def mapping(request: HttpRequest, org: str, pk: int, index: int) -> HttpResponse
         },
     )
     status = 200
+    if request.method == "POST" and job.status != ImportJob.Status.DRAFT:
+        # Already queued (a second click): never queue or run the same job twice.
+        return redirect("spend-job", org=org, pk=job.pk)
     if request.method == "POST" and form.is_valid():
         chosen = form.mapping()
         if form.is_valid():
