@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from omlob.audit.record import Actor
 from omlob.organisations.models import ApiToken, Membership, hash_secret
 from omlob.organisations.roles import USE_API
 from omlob.organisations.tenancy import Tenant, tenant_for
@@ -70,3 +71,9 @@ def visible_memberships(request: HttpRequest) -> Any:
     if token_tenant is not None:
         return [token_tenant.membership]
     return list(Membership.objects.filter(user=request.user).select_related("organisation"))
+
+
+def actor_of(tenant: Tenant) -> Actor:
+    """Who the audit trail names for an API change: the user, and the key they used."""
+    via = f"API-nøgle {tenant.token.prefix}…" if tenant.token else "API"
+    return Actor.of_user(tenant.user, via=via)

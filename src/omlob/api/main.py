@@ -14,7 +14,7 @@ from ninja import NinjaAPI, Path, Query, Status
 from ninja.security import SessionAuth
 
 from omlob import __version__
-from omlob.api.auth import TokenAuth, tenant_of, visible_memberships
+from omlob.api.auth import TokenAuth, actor_of, tenant_of, visible_memberships
 from omlob.api.schemas import (
     MAX_ID,
     ErrorOut,
@@ -27,7 +27,7 @@ from omlob.api.schemas import (
     UnitPage,
     UnitPatch,
 )
-from omlob.audit.record import Actor, history_of
+from omlob.audit.record import history_of
 from omlob.organisations import actions
 from omlob.organisations.models import CostCentre, OrgUnit, UnitEAN
 from omlob.organisations.roles import EDIT_STRUCTURE
@@ -57,11 +57,6 @@ def _permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespo
     return api.create_response(
         request, {"detail": "Din rolle giver ikke adgang til dette."}, status=403
     )
-
-
-def _actor(request: HttpRequest, tenant: Tenant) -> Actor:
-    via = f"API-nøgle {tenant.token.prefix}…" if tenant.token else "API"
-    return Actor.of_user(tenant.user, via=via)
 
 
 def _unit_out(unit: OrgUnit, slug: str) -> dict:
@@ -214,7 +209,7 @@ def create_unit(request: HttpRequest, org: Slug, payload: UnitIn) -> Status:
     tenant.require(EDIT_STRUCTURE)
     _check_kind(payload.kind)
     unit = actions.create_unit(
-        actor=_actor(request, tenant),
+        actor=actor_of(tenant),
         organisation=tenant.organisation,
         code=payload.code,
         name=payload.name,
@@ -242,7 +237,7 @@ def update_unit(request: HttpRequest, org: Slug, unit_id: UnitId, payload: UnitP
     if "parent_id" in data:
         values["parent"] = _parent(tenant, data["parent_id"])
     actions.update_unit(
-        actor=_actor(request, tenant),
+        actor=actor_of(tenant),
         unit=unit,
         eans=data.get("eans"),
         cost_centres=data.get("cost_centres"),

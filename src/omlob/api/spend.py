@@ -18,9 +18,8 @@ from django.urls import reverse
 from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from omlob.api.auth import tenant_of
+from omlob.api.auth import actor_of, tenant_of
 from omlob.api.schemas import MAX_ID, ErrorOut
-from omlob.audit.record import Actor
 from omlob.organisations.roles import IMPORT_PURCHASES, VIEW_PURCHASES
 from omlob.organisations.tenancy import Tenant
 from omlob.spend import actions, queries
@@ -93,11 +92,6 @@ def _tenant(request: HttpRequest, org: str, permission: str) -> Tenant:
     return tenant
 
 
-def _actor(tenant: Tenant) -> Actor:
-    via = f"API-nøgle {tenant.token.prefix}…" if tenant.token else "API"
-    return Actor.of_user(tenant.user, via=via)
-
-
 def _batch_out(batch: Batch, org: str) -> dict[str, Any]:
     return {
         "batch": batch.pk,
@@ -166,7 +160,7 @@ def batch(request: HttpRequest, org: Slug, batch_id: Id) -> dict[str, Any]:
 def batch_delete(request: HttpRequest, org: Slug, batch_id: Id) -> Status:
     tenant = _tenant(request, org, IMPORT_PURCHASES)
     found = get_object_or_404(Batch.objects.for_tenant(tenant), pk=batch_id)
-    actions.delete_batch(actor=_actor(tenant), batch=found)
+    actions.delete_batch(actor=actor_of(tenant), batch=found)
     return Status(204, None)
 
 
@@ -228,7 +222,7 @@ def import_start(
         if chosen is None:
             raise ValidationError(f"Kortlægningen {profile!r} findes ikke.")
     job = actions.create_job(
-        actor=_actor(tenant),
+        actor=actor_of(tenant),
         org=tenant.organisation,
         uploads=[actions.Upload(f.name or "fil", f) for f in files],
         currency=currency,

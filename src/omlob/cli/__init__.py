@@ -29,6 +29,26 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
+def system_actor() -> Any:
+    """Who the audit trail names for a change made on the command line."""
+    import getpass
+
+    from omlob.audit.record import Actor
+
+    return Actor.system(f"kommandolinje ({getpass.getuser()})")
+
+
+def organisation(slug: str) -> Any:
+    """The organisation ``slug`` or a CliError listing the known ones."""
+    from omlob.organisations.models import Organisation
+
+    org = Organisation.objects.filter(slug=slug).first()
+    if org is None:
+        known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "ingen"
+        raise CliError(f"organisationen '{slug}' findes ikke (kendte: {known})")
+    return org
+
+
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omlob.settings")
     import django

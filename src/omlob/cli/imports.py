@@ -8,12 +8,11 @@ same batch, the same quarantine and the same refusal of a file imported before.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
-from omlob.cli import CliError, emit
+from omlob.cli import CliError, emit, organisation, system_actor
 
 
 def register(sub: Any) -> None:
@@ -43,21 +42,6 @@ def register(sub: Any) -> None:
     p.add_argument("batch", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=batch_delete)
-
-
-def _actor() -> Any:
-    from omlob.audit.record import Actor
-
-    return Actor.system(f"kommandolinje ({getpass.getuser()})")
-
-
-def _org(slug: str) -> Any:
-    from omlob.organisations.models import Organisation
-
-    org = Organisation.objects.filter(slug=slug).first()
-    if org is None:
-        raise CliError(f"organisationen {slug!r} findes ikke (se 'omlob org list')")
-    return org
 
 
 class _Bar:
@@ -94,7 +78,7 @@ def import_(args: argparse.Namespace) -> int:
     from omlob.spend import actions
     from omlob.spend.models import Batch, ImportJob, MappingProfile
 
-    org = _org(args.org)
+    org = organisation(args.org)
     profile = None
     if args.profile:
         profile = MappingProfile.objects.filter(organisation=org, name=args.profile).first()
@@ -117,7 +101,7 @@ def import_(args: argparse.Namespace) -> int:
     handles = [path.open("rb") for path in args.files]
     try:
         job = actions.create_job(
-            actor=_actor(),
+            actor=system_actor(),
             org=org,
             uploads=[actions.Upload(p.name, h) for p, h in zip(args.files, handles, strict=True)],
             currency=args.currency,
@@ -155,7 +139,7 @@ def import_(args: argparse.Namespace) -> int:
         for index, entry in enumerate(job.files):
             if entry.get("kind") != "ubl":
                 actions.confirm_mapping(
-                    actor=_actor(),
+                    actor=system_actor(),
                     job=job,
                     index=index,
                     mapping={k: int(v) for k, v in entry["mapping"].items()},
@@ -198,7 +182,7 @@ def import_(args: argparse.Namespace) -> int:
 def batch_list(args: argparse.Namespace) -> int:
     from omlob.spend.models import Batch
 
-    org = _org(args.org)
+    org = organisation(args.org)
     rows = [
         {
             "batch": b.pk,
@@ -223,10 +207,10 @@ def batch_delete(args: argparse.Namespace) -> int:
     from omlob.spend import actions
     from omlob.spend.models import Batch
 
-    org = _org(args.org)
+    org = organisation(args.org)
     batch = Batch.objects.filter(organisation=org, pk=args.batch).first()
     if batch is None:
         raise CliError(f"batch {args.batch} findes ikke i {org.slug}")
-    actions.delete_batch(actor=_actor(), batch=batch)
+    actions.delete_batch(actor=system_actor(), batch=batch)
     emit(args, {"deleted": args.batch}, f"Batch {args.batch} er slettet.")
     return 0

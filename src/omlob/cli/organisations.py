@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import secrets
 from pathlib import Path
 from typing import Any
 
-from omlob.cli import CliError, emit
+from omlob.cli import CliError, emit, organisation, system_actor
 
 
 def register(sub: Any) -> None:
@@ -54,22 +53,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=user_add)
 
 
-def _actor() -> Any:
-    from omlob.audit.record import Actor
-
-    return Actor.system(f"kommandolinje ({getpass.getuser()})")
-
-
-def _organisation(slug: str) -> Any:
-    from omlob.organisations.models import Organisation
-
-    org = Organisation.objects.filter(slug=slug).first()
-    if org is None:
-        known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "ingen"
-        raise CliError(f"organisationen '{slug}' findes ikke (kendte: {known})")
-    return org
-
-
 def create(args: argparse.Namespace) -> int:
     from django.core.validators import validate_slug
 
@@ -82,7 +65,7 @@ def create(args: argparse.Namespace) -> int:
         raise CliError(f"--slug '{args.slug}' må kun indeholde bogstaver a-z, tal, - og _") from exc
     try:
         org = actions.create_organisation(
-            actor=_actor(),
+            actor=system_actor(),
             slug=args.slug,
             name=args.name,
             kind=args.kind,
@@ -124,7 +107,7 @@ def list_(args: argparse.Namespace) -> int:
 def units(args: argparse.Namespace) -> int:
     from omlob.organisations.models import OrgUnit
 
-    org = _organisation(args.org)
+    org = organisation(args.org)
     qs = (
         OrgUnit.objects.filter(organisation=org)
         .select_related("parent")
@@ -155,7 +138,7 @@ def import_units(args: argparse.Namespace) -> int:
     from omlob.core.tabular import TableError
     from omlob.organisations import actions
 
-    org = _organisation(args.org)
+    org = organisation(args.org)
     if not args.file.is_file():
         raise CliError(f"filen {args.file} findes ikke")
     try:
@@ -183,7 +166,7 @@ def import_units(args: argparse.Namespace) -> int:
         )
         return 0
     result = actions.import_structure(
-        actor=_actor(), organisation=org, plan=plan, filename=args.file.name
+        actor=system_actor(), organisation=org, plan=plan, filename=args.file.name
     )
     emit(
         args,
@@ -206,7 +189,7 @@ def user_add(args: argparse.Namespace) -> int:
     from omlob.organisations import actions
     from omlob.organisations.models import OrgUnit
 
-    org = _organisation(args.org)
+    org = organisation(args.org)
     try:
         validate_email(args.email)
     except Exception as exc:
@@ -224,7 +207,7 @@ def user_add(args: argparse.Namespace) -> int:
         user = model.objects.create_user(
             username=args.email.lower(), email=args.email.lower(), password=password
         )
-    actions.add_member(actor=_actor(), organisation=org, user=user, role=args.role, unit=unit)
+    actions.add_member(actor=system_actor(), organisation=org, user=user, role=args.role, unit=unit)
     emit(
         args,
         {

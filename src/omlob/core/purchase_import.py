@@ -62,7 +62,7 @@ from omlob.core.valuesql import (
     thousands_votes_sql,
 )
 
-__all__ = ["ImportOptions", "ImportResult", "Lookups", "PurchaseImport"]
+__all__ = ["ImportOptions", "ImportResult", "Lookups", "PurchaseImport", "unit_map_table"]
 
 ProgressFn = Callable[[str, float], None]
 
@@ -691,8 +691,8 @@ FROM (
             LEFT JOIN within w ON w.file_idx = k.file_idx AND w.rn = k.rn
             """
         )
-        con.register("ean_map", _map_table(lookups.ean_units, "ean"))
-        con.register("cc_map", _map_table(lookups.cost_centre_units, "code"))
+        con.register("ean_map", unit_map_table(lookups.ean_units, "ean"))
+        con.register("cc_map", unit_map_table(lookups.cost_centre_units, "code"))
         self._report("Skriver linjer", 0.88)
         computed = {
             "organisation_id": f"CAST({int(lookups.organisation_id)} AS BIGINT)",
@@ -793,7 +793,8 @@ FROM (
         )
 
 
-def _map_table(mapping: Mapping[str, int], key: str) -> pa.Table:
+def unit_map_table(mapping: Mapping[str, int], key: str) -> pa.Table:
+    """A code → unit table (``key``, ``unit_id``) for joining lines to units in DuckDB."""
     return pa.table(
         {
             key: pa.array(list(mapping.keys()), pa.string()),

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from omlob.audit.record import Actor, record_event
 from omlob.core.fieldmapping import MappingError, header_key, missing_required
-from omlob.core.lineschema import FIELD_LABELS
 from omlob.core.purchase_import import ImportOptions, ImportResult, Lookups, PurchaseImport
 from omlob.core.purchase_sources import UBL, SourceInfo, inspect
 from omlob.core.tabular import TableError
@@ -340,12 +339,13 @@ class _Progress:
 
 
 def lookups_for(org: Organisation) -> Lookups:
+    from omlob.spend.queries import unit_codes
+
+    ean_units, cost_centre_units = unit_codes(org)
     return Lookups(
         organisation_id=org.pk,
-        ean_units=dict(UnitEAN.objects.filter(organisation=org).values_list("ean", "unit_id")),
-        cost_centre_units=dict(
-            CostCentre.objects.filter(organisation=org).values_list("code", "unit_id")
-        ),
+        ean_units=ean_units,
+        cost_centre_units=cost_centre_units,
         line_files=[
             storage.absolute(path)
             for path in Batch.objects.filter(organisation=org).values_list("lines_file", flat=True)
@@ -642,7 +642,3 @@ def map_unit_code(*, actor: Actor, org: Organisation, code: str, unit: OrgUnit) 
         cost_centres=centres,
         note=_("tilknyttet fra listen over ukendte enhedskoder"),
     )
-
-
-def field_label(key: str) -> str:
-    return FIELD_LABELS.get(key, key)

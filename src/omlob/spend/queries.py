@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
+from omlob.core.purchase_import import unit_map_table
 from omlob.core.valuesql import quote
 from omlob.organisations.models import CostCentre, Organisation, UnitEAN
 from omlob.spend import storage
@@ -44,23 +44,9 @@ def lines_view(
     files = _files([b for b in batches if b.organisation_id == org.pk])
     if not files:
         return False
-    eans = UnitEAN.objects.filter(organisation=org).values_list("ean", "unit_id")
-    centres = CostCentre.objects.filter(organisation=org).values_list("code", "unit_id")
-    con.register(
-        f"{name}_ean_map",
-        pa.table(
-            {"ean": [e for e, _ in eans], "unit_id": pa.array([u for _, u in eans], pa.int64())}
-        ),
-    )
-    con.register(
-        f"{name}_cc_map",
-        pa.table(
-            {
-                "code": [c for c, _ in centres],
-                "unit_id": pa.array([u for _, u in centres], pa.int64()),
-            }
-        ),
-    )
+    ean_units, cost_centre_units = unit_codes(org)
+    con.register(f"{name}_ean_map", unit_map_table(ean_units, "ean"))
+    con.register(f"{name}_cc_map", unit_map_table(cost_centre_units, "code"))
     listing = "[" + ", ".join(quote(f) for f in files) + "]"
     con.execute(
         f"""
@@ -73,6 +59,14 @@ def lines_view(
         """
     )
     return True
+
+
+def unit_codes(org: Organisation) -> tuple[dict[str, int], dict[str, int]]:
+    """The organisation's EAN → unit and cost centre → unit tables as they are now."""
+    return (
+        dict(UnitEAN.objects.filter(organisation=org).values_list("ean", "unit_id")),
+        dict(CostCentre.objects.filter(organisation=org).values_list("code", "unit_id")),
+    )
 
 
 @dataclass(frozen=True)

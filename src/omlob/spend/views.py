@@ -42,7 +42,7 @@ def _crumbs(tenant: Tenant, *extra: tuple[str, str | None]) -> list[tuple[str, s
     ]
 
 
-def _context(tenant: Tenant, **extra: Any) -> dict[str, Any]:
+def _context(**extra: Any) -> dict[str, Any]:
     return {"active_module": "spend", **extra}
 
 
@@ -83,12 +83,13 @@ def overview(request: HttpRequest, org: str) -> HttpResponse:
     for job in jobs:
         job.stale = actions.is_stale(job)
     context = _context(
-        tenant,
         batches=batches[:200],
         totals=totals,
         jobs=jobs,
-        unmapped=sum(b.unmapped_units for b in batches)
-        and queries.unmapped_codes(tenant.organisation),
+        # Reading the lines only pays when some batch had codes that matched no unit.
+        unmapped=queries.unmapped_codes(tenant.organisation)
+        if batches.filter(unmapped_units__gt=0).exists()
+        else [],
         breadcrumbs=[*_crumbs(tenant)[:-1], (_("Indkøbsdata"), None)],
     )
     return render(request, "spend/overview.html", context)
@@ -118,7 +119,6 @@ def import_start(request: HttpRequest, org: str) -> HttpResponse:
                 return _after_mapping(org, job)
         status = 422
     context = _context(
-        tenant,
         form=form,
         max_mb=actions.max_upload_bytes() // 1024**2,
         breadcrumbs=_crumbs(tenant, (_("Importér"), None)),
@@ -206,7 +206,6 @@ def mapping(request: HttpRequest, org: str, pk: int, index: int) -> HttpResponse
         for i in range(len(info.header))
     ]
     context = _context(
-        tenant,
         job=job,
         entry=entry,
         index=index,
@@ -227,7 +226,6 @@ def job_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     if job.status == ImportJob.Status.DONE and Batch.objects.filter(pk=job.pk).exists():
         return redirect("spend-batch", org=org, pk=job.pk)
     context = _context(
-        tenant,
         job=job,
         stale=actions.is_stale(job),
         status_url=reverse("spend-job-status", args=[org, job.pk]),
@@ -278,7 +276,6 @@ def batch_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
             return rows
 
     context = _context(
-        tenant,
         batch=batch,
         view=view,
         query=query,
@@ -321,7 +318,6 @@ def batch_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         )
         return redirect("spend-overview", org=org)
     context = _context(
-        tenant,
         batch=batch,
         breadcrumbs=_crumbs(tenant, (_("Slet batch %(id)s") % {"id": batch.pk}, None)),
     )
@@ -383,7 +379,6 @@ def unmapped_codes(request: HttpRequest, org: str) -> HttpResponse:
         for c in codes
     ]
     context = _context(
-        tenant,
         rows=rows,
         may_map=may_map,
         error_form=form,
@@ -396,7 +391,6 @@ def unmapped_codes(request: HttpRequest, org: str) -> HttpResponse:
 def profile_list(request: HttpRequest, org: str) -> HttpResponse:
     tenant: Tenant = request.tenant
     context = _context(
-        tenant,
         profiles=MappingProfile.objects.for_tenant(tenant),
         labels=FIELD_LABELS,
         breadcrumbs=_crumbs(tenant, (_("Kolonnekortlægninger"), None)),
