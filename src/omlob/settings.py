@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "omlob.audit",
     "omlob.organisations",
     "omlob.spend",
+    "omlob.classification",
     "omlob.web",
 ]
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from omlob.api.main import api
+from omlob.classification import views as classification
 from omlob.health import healthz
 from omlob.organisations import views as org
 from omlob.spend import views as spend
@@ -44,6 +45,22 @@ organisation_patterns = [
     path(
         "indkoeb/kortlaegninger/<int:pk>/slet/", spend.profile_delete, name="spend-profile-delete"
     ),
+    path("klassifikation/", classification.overview, name="classification-overview"),
+    path("klassifikation/koer/", classification.run, name="classification-run"),
+    path("klassifikation/job/<int:pk>/", classification.job_detail, name="classification-job"),
+    path(
+        "klassifikation/job/<int:pk>/status.json",
+        classification.job_status,
+        name="classification-job-status",
+    ),
+    path("klassifikation/gennemsyn/", classification.review, name="classification-review"),
+    path("klassifikation/regler/", classification.rules, name="classification-rules"),
+    path(
+        "klassifikation/regler/<int:pk>/slet/",
+        classification.rule_delete,
+        name="classification-rule-delete",
+    ),
+    path("klassifikation/model/", classification.model, name="classification-model"),
 ]
 
 urlpatterns = [

@@ -273,6 +273,8 @@ def unit_history(
     ]
 
 
+from omlob.api.classification import router as classification_router  # noqa: E402
 from omlob.api.spend import router as spend_router  # noqa: E402 - after api exists
 
 api.add_router("", spend_router)
+api.add_router("", classification_router)

@@ -49,6 +49,34 @@ def organisation(slug: str) -> Any:
     return org
 
 
+class ProgressBar:
+    """A terminal progress bar (tqdm) fed with a job's stage and fraction."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=100,
+                unit="%",
+                file=sys.stderr,
+                leave=False,
+                bar_format="{desc} {bar} {percentage:3.0f}% [{elapsed}]",
+            )
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if self.bar is None:
+            return
+        self.bar.set_description_str(stage[:40].ljust(40))
+        self.bar.n = round(fraction * 100, 1)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omlob.settings")
     import django
@@ -57,7 +85,7 @@ def _setup_django() -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from omlob.cli import demo, imports, organisations, server, setup
+    from omlob.cli import classify, demo, imports, organisations, server, setup
 
     parser = argparse.ArgumentParser(
         prog="omlob",
@@ -68,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"omlob {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
-    for module in (setup, organisations, imports, demo, server):
+    for module in (setup, organisations, imports, classify, demo, server):
         module.register(sub)
     return parser
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from omlob.cli import CliError, emit, organisation, system_actor
+from omlob.cli import CliError, ProgressBar, emit, organisation, system_actor
 
 
 def register(sub: Any) -> None:
@@ -42,34 +42,6 @@ def register(sub: Any) -> None:
     p.add_argument("batch", type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=batch_delete)
-
-
-class _Bar:
-    """A terminal progress bar (tqdm) fed with the import's stage and fraction."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.bar = None
-        if enabled:
-            from tqdm import tqdm
-
-            self.bar = tqdm(
-                total=100,
-                unit="%",
-                file=sys.stderr,
-                leave=False,
-                bar_format="{desc} {bar} {percentage:3.0f}% [{elapsed}]",
-            )
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        if self.bar is None:
-            return
-        self.bar.set_description_str(stage[:40].ljust(40))
-        self.bar.n = round(fraction * 100, 1)
-        self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def import_(args: argparse.Namespace) -> int:
@@ -145,7 +117,7 @@ def import_(args: argparse.Namespace) -> int:
                     mapping={k: int(v) for k, v in entry["mapping"].items()},
                     profile_name=args.save_profile,
                 )
-    bar = _Bar(enabled=sys.stderr.isatty())
+    bar = ProgressBar(enabled=sys.stderr.isatty())
     try:
         job = actions.run_job(job.pk, progress=bar)
     finally:

@@ -22,7 +22,6 @@ line files of its registered batches) and registers the result.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -39,6 +38,7 @@ import pyarrow.compute as pc
 from omlob.core import currency as rates_module
 from omlob.core import units as units_module
 from omlob.core.fieldmapping import validate_mapping
+from omlob.core.files import fsync_rename
 from omlob.core.lineschema import FIELD_LABELS, LINE_SCHEMA, RAW_FIELDS
 from omlob.core.purchase_sources import UBL, SourceInfo, row_batches
 from omlob.core.tabular import column_letter, normalise_header
@@ -724,7 +724,7 @@ FROM (
             0.88,
             0.97,
         )
-        _fsync_rename(lines_tmp, lines_path)
+        fsync_rename(lines_tmp, lines_path)
         self._report("Skriver afviste rækker", 0.97)
         rejects_tmp = rejects_path.with_name(rejects_path.name + ".tmp")
         rejects_path.parent.mkdir(parents=True, exist_ok=True)
@@ -749,7 +749,7 @@ FROM (
             ) TO {quote(str(rejects_tmp))} (FORMAT parquet, COMPRESSION zstd)
             """
         )
-        _fsync_rename(rejects_tmp, rejects_path)
+        fsync_rename(rejects_tmp, rejects_path)
         row = con.execute(
             f"""
             SELECT count(*), coalesce(sum(net_amount_dkk), 0),
@@ -801,13 +801,3 @@ def unit_map_table(mapping: Mapping[str, int], key: str) -> pa.Table:
             "unit_id": pa.array(list(mapping.values()), pa.int64()),
         }
     )
-
-
-def _fsync_rename(tmp: Path, final: Path) -> None:
-    """Make the file durable, then give it its final name in one atomic step."""
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, final)

@@ -25,6 +25,8 @@ VIEW_AUDIT_LOG = "view_audit_log"
 USE_API = "use_api"
 VIEW_PURCHASES = "view_purchases"
 IMPORT_PURCHASES = "import_purchases"
+#: Confirm classifications, write rules, retrain the text model.
+CLASSIFY_LINES = "classify_lines"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -37,10 +39,19 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             USE_API,
             VIEW_PURCHASES,
             IMPORT_PURCHASES,
+            CLASSIFY_LINES,
         }
     ),
     Role.PROCUREMENT: frozenset(
-        {VIEW, EDIT_STRUCTURE, VIEW_AUDIT_LOG, USE_API, VIEW_PURCHASES, IMPORT_PURCHASES}
+        {
+            VIEW,
+            EDIT_STRUCTURE,
+            VIEW_AUDIT_LOG,
+            USE_API,
+            VIEW_PURCHASES,
+            IMPORT_PURCHASES,
+            CLASSIFY_LINES,
+        }
     ),
     # A unit manager sees their own unit's figures (later modules), not whole import batches.
     Role.UNIT_MANAGER: frozenset({VIEW, USE_API}),

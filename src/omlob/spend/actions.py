@@ -466,7 +466,18 @@ def run_job(job_id: int, progress: ProgressFn | None = None) -> ImportJob:
         finished_at=timezone.now(),
     )
     job.refresh_from_db()
+    _classify_new_batch(job)
     return job
+
+
+def _classify_new_batch(job: ImportJob) -> None:
+    """Queue the classification of the batch just registered (a job of its own)."""
+    from omlob.classification.actions import queue_job
+    from omlob.classification.models import ClassificationJob
+
+    actor = Actor.of_user(job.created_by) if job.created_by else None
+    with transaction.atomic():
+        queue_job(job.organisation, ClassificationJob.Kind.CLASSIFY, actor, {"batches": [job.pk]})
 
 
 @transaction.atomic
@@ -538,7 +549,11 @@ def _register(job: ImportJob, imp: PurchaseImport, lines: Path, rejects: Path) -
 
 def _delete_batch_rows(batch: Batch) -> None:
     """Delete a batch's rows now and its files once the transaction has committed."""
-    files = [storage.absolute(batch.lines_file), storage.absolute(batch.rejects_file)]
+    files = [
+        storage.absolute(batch.lines_file),
+        storage.absolute(batch.rejects_file),
+        storage.classified_path(batch.organisation_id, batch.pk),
+    ]
     uploads = list(batch.source_files.values_list("sha256", flat=True))
     org_id = batch.organisation_id
     batch.delete()

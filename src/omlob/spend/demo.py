@@ -19,10 +19,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from omlob.audit.record import Actor
+from omlob.classification.actions import register_trades
 from omlob.organisations.demo import demo_rows
 from omlob.organisations.models import Organisation
 from omlob.spend import actions, storage
 from omlob.spend.models import ImportJob
+from omlob.synthetic.catalogue import SUPPLIERS
 from omlob.synthetic.generate import SynthInvoice, buyers_from_units, generate_invoices
 from omlob.synthetic.writers import write_csv, write_ubl_zip, write_xlsx
 
@@ -102,6 +104,7 @@ def load_demo_purchases(
     if not folder.exists() or not any(folder.iterdir()):
         write_demo_files(folder, year, lines)
     actor = Actor.system("demodata")
+    register_trades(org, [(s.cvr, s.name, s.nace) for s in SUPPLIERS if s.cvr and s.nace])
     results = []
     for spec in _files(year):
         path = folder / spec.name

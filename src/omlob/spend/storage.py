@@ -3,6 +3,9 @@
 ``DATA_DIR/uploads/organisation=<id>/<sha256>``   the files users uploaded, by content
 ``DATA_DIR/lines/organisation=<id>/batch-<id>.parquet``    the lines of a registered batch
 ``DATA_DIR/rejects/organisation=<id>/batch-<id>.parquet``  its quarantine and duplicates
+``DATA_DIR/classified/organisation=<id>/batch-<id>.parquet`` its lines' classification
+``DATA_DIR/models/organisation=<id>/text-model-v<n>.joblib``  an organisation's text model
+``DATA_DIR/models/base/``                          the base text model, trained once
 ``DATA_DIR/work/job-<id>/``                        scratch space of a running import
 
 The ``organisation=<id>`` folders make the files partitioned by organisation, so Spark or
@@ -44,6 +47,18 @@ def lines_path(organisation_id: int, batch_id: int) -> Path:
 
 def rejects_path(organisation_id: int, batch_id: int) -> Path:
     return _org_dir("rejects", organisation_id) / f"batch-{int(batch_id)}.parquet"
+
+
+def classified_path(organisation_id: int, batch_id: int) -> Path:
+    return _org_dir("classified", organisation_id) / f"batch-{int(batch_id)}.parquet"
+
+
+def model_path(organisation_id: int, version: int) -> Path:
+    return _org_dir("models", organisation_id) / f"text-model-v{int(version)}.joblib"
+
+
+def base_model_dir() -> Path:
+    return data_dir() / "models" / "base"
 
 
 def work_dir(job_id: int) -> Path:

@@ -50,12 +50,13 @@ MODULES: tuple[Module, ...] = (
     Module(
         "classification",
         _("Klassifikation"),
-        None,
+        "classification-overview",
         _("UNSPSC og produkt for hver fakturalinje, mærker som økologi og Svanemærket."),
         (
             _("Regler, koder og maskinlæring med sporbarhed"),
             _("Gennemsynskø for de linjer, der betyder mest"),
         ),
+        "view_purchases",
     ),
     Module(
         "footprint",

@@ -32,3 +32,22 @@ def num(value: Any, decimals: int = 0) -> str:
     except (InvalidOperation, ValueError):
         return ""
     return number_format(number, int(decimals), force_grouping=True)
+
+
+@register.filter
+def pct(value: Any, decimals: int = 1) -> str:
+    """A fraction (0.584) as a percentage in the active language's format ("58,4 %")."""
+    try:
+        number = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError):
+        return ""
+    return number_format(number, int(decimals), force_grouping=True) + "\u00a0%"
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (the key itself when missing)."""
+    try:
+        return mapping.get(key, key)
+    except AttributeError:
+        return key

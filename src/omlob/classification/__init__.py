@@ -1,0 +1,1 @@
+"""Classification of purchase lines: results per batch, confirmations, rules, models."""
