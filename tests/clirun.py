@@ -23,11 +23,14 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def omlob(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess:
+def omlob(
+    *args: str, env: dict[str, str], timeout: float = 180, stdin: str | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "omlob.cli", *args],
         env=env,
         cwd=PROJECT,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

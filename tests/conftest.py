@@ -15,6 +15,10 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("OMLOB_VAR_DIR", str(Path(__file__).resolve().parents[1] / "var" / "test"))
+# The base text model is trained once for the whole run (and its CLI subprocesses).
+os.environ.setdefault(
+    "OMLOB_MODEL_CACHE", str(Path(__file__).resolve().parents[1] / "var" / "test-models")
+)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

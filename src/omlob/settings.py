@@ -19,6 +19,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent.parent  # the checkout, when run from source
 VAR_DIR = Path(env_str("OMLOB_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 DATA_DIR = Path(env_str("OMLOB_DATA_DIR", str(VAR_DIR / "data"))).resolve()
+# The base text model is trained once per corpus version and cached here (safe to delete).
+MODEL_CACHE_DIR = Path(env_str("OMLOB_MODEL_CACHE", str(DATA_DIR / "models" / "base"))).resolve()
 SHARED_DATA_DIR = Path(env_str("OMLOB_SHARED_DATA", str(SOURCE_ROOT.parent / "shared" / "data")))
 
 

@@ -26,6 +26,8 @@ POST_ONLY = {
     "token-revoke",
     "spend-batch-rerun",
     "spend-profile-delete",
+    "classification-run",
+    "classification-rule-delete",
 }
 ROLES = [Role.ADMIN, Role.PROCUREMENT, Role.UNIT_MANAGER, Role.VIEWER]
 
@@ -62,7 +64,25 @@ def _objects(world: Any, org: Any, user: Any = None) -> dict[str, Any]:
         "token": token,
         "module": "footprint",
         **_spend_objects(org),
+        **_classification_objects(org),
     }
+
+
+def _classification_objects(org: Any) -> dict[str, Any]:
+    """A classification job and a user rule in ``org``."""
+    from omlob.classification.models import ClassificationJob, Rule
+
+    job = ClassificationJob.objects.filter(organisation=org).first()
+    if job is None:
+        job = ClassificationJob.objects.create(
+            organisation=org, kind=ClassificationJob.Kind.CLASSIFY
+        )
+    rule = Rule.objects.filter(organisation=org).first()
+    if rule is None:
+        rule = Rule.objects.create(
+            organisation=org, keywords=f"kaffe {org.slug}", unspsc="50201700"
+        )
+    return {"cjob": job, "rule": rule}
 
 
 def _spend_objects(org: Any) -> dict[str, Any]:
@@ -111,6 +131,9 @@ KIND_BY_NAME = {
     "spend-batch-delete": "batch",
     "spend-batch-rerun": "batch",
     "spend-profile-delete": "profile",
+    "classification-job": "cjob",
+    "classification-job-status": "cjob",
+    "classification-rule-delete": "rule",
 }
 
 
@@ -226,7 +249,12 @@ def _api_path(path: str, slug: str, unit_id: int, ids: dict[str, int] | None = N
 
 def _api_ids(world: Any, org: Any) -> dict[str, int]:
     found = _spend_objects(org)
-    return {"batch_id": found["batch"].pk, "job_id": found["job"].pk}
+    classified = _classification_objects(org)
+    return {
+        "batch_id": found["batch"].pk,
+        "job_id": found["job"].pk,
+        "run_id": classified["cjob"].pk,
+    }
 
 
 def _token_for(user: Any, org: Any) -> str:
@@ -270,7 +298,7 @@ def test_api_token_of_another_organisation_gets_404_and_no_data(world, client):
     own = _token_for(world.admin, world.nordby)
     foreign_ids = _api_ids(world, world.sydby)
     for method, path in _api_operations():
-        if not any(k in path for k in ("{unit_id}", "{batch_id}", "{job_id}")):
+        if not any(k in path for k in ("{unit_id}", "{batch_id}", "{job_id}", "{run_id}")):
             continue
         response = _api_call(
             client,

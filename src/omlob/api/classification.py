@@ -82,9 +82,7 @@ class ReviewPage(Schema):
 
 
 class ConfirmIn(Schema):
-    groups: Annotated[
-        list[Annotated[str, Field(max_length=400)]], Field(min_length=1, max_length=500)
-    ]
+    groups: Annotated[list[Annotated[str, Field(max_length=400)]], Field(max_length=500)] = []
     unspsc: Annotated[str, Field(max_length=11)] = ""
     product: Annotated[str, Field(max_length=80)] = ""
     organic: bool | None = None
@@ -106,7 +104,7 @@ class TextIn(Schema):
 
 
 class TextsIn(Schema):
-    items: Annotated[list[TextIn], Field(min_length=1, max_length=1000)]
+    items: Annotated[list[TextIn], Field(max_length=1000)] = []
 
 
 class TextOut(Schema):

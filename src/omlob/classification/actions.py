@@ -37,10 +37,11 @@ from omlob.classification.models import (
 )
 from omlob.core.classify.cascade import (
     HIGH,
-    RESULT_SCHEMA,
     Confirmed,
     Knowledge,
+    affected_condition,
     classify_table,
+    reclassify,
 )
 from omlob.core.classify.model import (
     TextModel as CoreModel,
@@ -254,40 +255,6 @@ def classify(
     return totals
 
 
-def _affected_keys(
-    con: duckdb.DuckDBPyConnection,
-    confirmations: Sequence[Confirmation],
-    rules: Sequence[CoreRule],
-) -> str | None:
-    """SQL condition on ``batch_lines`` picking the lines a change can affect (None: none)."""
-    cvr_text = con.execute(
-        "SELECT DISTINCT coalesce(supplier_cvr, ''), coalesce(description, '') FROM batch_lines"
-    ).fetchall()
-    wanted: set[tuple[str, str]] = set()
-    exact = {(c.supplier_cvr, c.text_key) for c in confirmations}
-    any_supplier = {c.text_key for c in confirmations if not c.supplier_cvr}
-    matcher = RuleSet(rules) if rules else None
-    for cvr, text in cvr_text:
-        normalised = normalise(text)
-        key = fingerprint(normalised) or normalised
-        confirmed = (cvr, key) in exact or key in any_supplier
-        if confirmed or (matcher is not None and matcher.match(normalised, cvr or None)):
-            wanted.add((cvr, text))
-    if not wanted:
-        return None
-    table = pa.table(
-        {
-            "cvr": pa.array([w[0] for w in wanted], pa.string()),
-            "text": pa.array([w[1] for w in wanted], pa.string()),
-        }
-    )
-    con.register("affected_texts", table)
-    return (
-        "(coalesce(supplier_cvr, ''), coalesce(description, '')) IN "
-        "(SELECT (cvr, text) FROM affected_texts)"
-    )
-
-
 def reclassify_affected(
     org: Organisation,
     *,
@@ -323,7 +290,12 @@ def reclassify_affected(
                 f"read_parquet({quote(str(result_path))})"
             )
             conditions = []
-            by_text = _affected_keys(con, confirmations, rules)
+            by_text = affected_condition(
+                con,
+                "batch_lines",
+                confirmed=[(c.supplier_cvr or None, c.text_key) for c in confirmations],
+                rules=RuleSet(rules) if rules else None,
+            )
             if by_text:
                 conditions.append(by_text)
             if steps:
@@ -333,32 +305,16 @@ def reclassify_affected(
                 )
             if not conditions:
                 continue
-            con.execute(
-                "CREATE TEMP VIEW affected_lines AS SELECT * FROM batch_lines WHERE "
-                + " OR ".join(f"({c})" for c in conditions)
+            merged, changed = reclassify(
+                con,
+                "batch_lines",
+                "old_result",
+                knowledge,
+                " OR ".join(f"({c})" for c in conditions),
             )
-            count = con.execute("SELECT count(*) FROM affected_lines").fetchone()
-            if not count or not count[0]:
+            changed_lines += changed
+            if not changed:
                 continue
-            fresh = classify_table(con, "affected_lines", knowledge)
-            con.register("fresh_result", fresh)
-            merged = (
-                con.execute(
-                    "SELECT * FROM old_result WHERE line_key NOT IN "
-                    "(SELECT line_key FROM fresh_result) UNION ALL SELECT * FROM fresh_result"
-                )
-                .fetch_arrow_table()
-                .cast(RESULT_SCHEMA)
-            )
-            changed = con.execute(
-                """
-                SELECT count(*) FROM fresh_result f JOIN old_result o USING (line_key)
-                WHERE f.unspsc IS DISTINCT FROM o.unspsc OR f.product IS DISTINCT FROM o.product
-                   OR f.labels IS DISTINCT FROM o.labels OR f.step IS DISTINCT FROM o.step
-                   OR f.confidence IS DISTINCT FROM o.confidence
-                """
-            ).fetchone()
-            changed_lines += changed[0] if changed else 0
             write_parquet_atomic(merged, result_path)
             stats = _stats(con, merged)
             ClassifiedBatch.objects.filter(pk=classified.pk).update(

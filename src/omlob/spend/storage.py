@@ -6,6 +6,7 @@
 ``DATA_DIR/classified/organisation=<id>/batch-<id>.parquet`` its lines' classification
 ``DATA_DIR/models/organisation=<id>/text-model-v<n>.joblib``  an organisation's text model
 ``DATA_DIR/models/base/``                          the base text model, trained once
+                                                   (``OMLOB_MODEL_CACHE`` moves it)
 ``DATA_DIR/work/job-<id>/``                        scratch space of a running import
 
 The ``organisation=<id>`` folders make the files partitioned by organisation, so Spark or
@@ -58,7 +59,7 @@ def model_path(organisation_id: int, version: int) -> Path:
 
 
 def base_model_dir() -> Path:
-    return data_dir() / "models" / "base"
+    return Path(settings.MODEL_CACHE_DIR)
 
 
 def work_dir(job_id: int) -> Path:

@@ -474,3 +474,82 @@ def classify_table(
         con.execute("DROP TABLE IF EXISTS classify_lines")
         con.execute("DROP TABLE IF EXISTS classify_keys")
     return result.cast(RESULT_SCHEMA)
+
+
+def affected_condition(
+    con: duckdb.DuckDBPyConnection,
+    lines: str,
+    *,
+    confirmed: Sequence[tuple[str | None, str]] = (),
+    rules: RuleSet | None = None,
+) -> str | None:
+    """A SQL condition over ``lines`` picking those a change can affect, or None for none.
+
+    ``confirmed``: (supplier CVR or None for any, text fingerprint) pairs just confirmed;
+    ``rules``: just the new or changed rules. Each distinct (supplier, text) is tested once.
+    """
+    pairs = con.execute(
+        f"SELECT DISTINCT coalesce(supplier_cvr, ''), coalesce(description, '') FROM {lines}"
+    ).fetchall()
+    exact = {(cvr or "", key) for cvr, key in confirmed if cvr}
+    any_supplier = {key for cvr, key in confirmed if not cvr}
+    wanted: list[tuple[str, str]] = []
+    for cvr, text in pairs:
+        normalised = normalise(text)
+        key = fingerprint(normalised) or normalised
+        if (
+            (cvr, key) in exact
+            or key in any_supplier
+            or (rules is not None and rules.match(normalised, cvr or None) is not None)
+        ):
+            wanted.append((cvr, text))
+    if not wanted:
+        return None
+    con.register(
+        "affected_texts",
+        pa.table(
+            {
+                "cvr": pa.array([w[0] for w in wanted], pa.string()),
+                "text": pa.array([w[1] for w in wanted], pa.string()),
+            }
+        ),
+    )
+    return (
+        "(coalesce(supplier_cvr, ''), coalesce(description, '')) IN "
+        "(SELECT (cvr, text) FROM affected_texts)"
+    )
+
+
+def reclassify(
+    con: duckdb.DuckDBPyConnection,
+    lines: str,
+    old_result: str,
+    knowledge: Knowledge,
+    condition: str,
+) -> tuple[pa.Table, int]:
+    """The old result with the lines matching ``condition`` classified again.
+
+    Returns the merged RESULT_SCHEMA table and how many lines' results changed.
+    """
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW reclassify_lines AS SELECT * FROM {lines} WHERE {condition}"
+    )
+    fresh = classify_table(con, "reclassify_lines", knowledge)
+    con.register("fresh_result", fresh)
+    try:
+        merged = con.execute(
+            f"SELECT * FROM {old_result} WHERE line_key NOT IN "
+            "(SELECT line_key FROM fresh_result) UNION ALL SELECT * FROM fresh_result"
+        ).fetch_arrow_table()
+        changed = con.execute(
+            f"""
+            SELECT count(*) FROM fresh_result f JOIN {old_result} o USING (line_key)
+            WHERE f.unspsc IS DISTINCT FROM o.unspsc OR f.product IS DISTINCT FROM o.product
+               OR f.labels IS DISTINCT FROM o.labels OR f.step IS DISTINCT FROM o.step
+               OR f.confidence IS DISTINCT FROM o.confidence
+            """
+        ).fetchone()
+    finally:
+        con.unregister("fresh_result")
+        con.execute("DROP VIEW IF EXISTS reclassify_lines")
+    return merged.cast(RESULT_SCHEMA), int(changed[0]) if changed else 0
