@@ -34,9 +34,11 @@ POST_ONLY = {
     "token-revoke",
     "spend-batch-rerun",
     "spend-profile-delete",
+    "classification-run",
+    "classification-rule-delete",
 }
 DOWNLOADS = {"unit-export", "spend-rejects-download"}
-JSON = {"spend-job-status"}
+JSON = {"spend-job-status", "classification-job-status"}
 ANNOUNCED_MODULES = [m.key for m in MODULES if m.url_name is None]
 
 
@@ -97,6 +99,13 @@ def _url(world: Any, name: str, key: str | None = None, folder: Path | None = No
         }
         if name.startswith("spend-") and folder is not None:
             objects.update(_spend_objects(world, folder))
+        if name.startswith("classification-"):
+            from omlob.classification.models import ClassificationJob
+
+            job = ClassificationJob.objects.create(
+                organisation=world.nordby, kind=ClassificationJob.Kind.CLASSIFY
+            )
+            objects.update({"classification-job": job, "classification-job-status": job})
         if name not in objects:
             pytest.fail(f"test_every_page: give the page {name!r} ({route}) an object to show")
         kwargs["pk"] = objects[name].pk

@@ -287,7 +287,7 @@ def reclassify_affected(
             result_path = storage.absolute(classified.result_file)
             con.execute(
                 "CREATE TEMP VIEW old_result AS SELECT * FROM "
-                f"read_parquet({quote(str(result_path))})"
+                f"read_parquet({quote(str(result_path))}, hive_partitioning = false)"
             )
             conditions = []
             by_text = affected_condition(

@@ -35,7 +35,7 @@ def classified_view(con: duckdb.DuckDBPyConnection, org: Organisation) -> bool:
     ]
     if files:
         listing = "[" + ", ".join(quote(f) for f in files) + "]"
-        source = f"read_parquet({listing})"
+        source = f"read_parquet({listing}, hive_partitioning = false)"
     else:
         source = "(SELECT NULL::BIGINT AS line_key, NULL::VARCHAR AS unspsc LIMIT 0)"
     con.execute(

@@ -274,8 +274,12 @@ def _finish(knowledge: Knowledge, pending: _Pending, prediction: object | None) 
         p_family = prediction.probability  # type: ignore[attr-defined]
         segment = prediction.segment  # type: ignore[attr-defined]
         p_segment = prediction.segment_probability  # type: ignore[attr-defined]
+        # Without a text the model guesses from the supplier's name, or from nothing at all
+        # (the most common family): a result, but a weak one.
         basis = "teksten" if pending.text else "leverandørens navn"
         damp = 1.0 if pending.text else 0.6
+        if not pending.text and not pending.supplier_text:
+            basis, damp = "intet", 0.2
         if p_family >= MEDIUM:
             model = Decision(
                 family,
@@ -313,8 +317,10 @@ def _finish(knowledge: Knowledge, pending: _Pending, prediction: object | None) 
     if not candidates:
         return Decision("", "fallback", 0.0, "Hverken tekst, kode, leverandørbranche eller art")
     best = max(candidates, key=lambda d: (d.confidence, -STEPS.index(d.step)))
-    if best.confidence < MEDIUM and best.step != "fallback":
-        best.reason += " (svagt resultat)"
+    if best.confidence < MEDIUM and best.step not in ("supplier", "account"):
+        # No step is reasonably sure: the best weak guess, marked as the fallback.
+        best.reason = f"Bedste svage gæt ({best.step}): {best.reason}"
+        best.step = "fallback"
     return best
 
 
@@ -330,12 +336,12 @@ def classify_texts(
         predictions = list(knowledge.model.predict(texts))
     for p, prediction in zip(undecided, predictions, strict=True):
         p.decided = _finish(knowledge, p, prediction)
-        if not p.decided.labels:
-            p.decided.labels = p.labels
     decisions = []
     for p in pending:
         decision = p.decided
         assert decision is not None
+        if decision.step != "confirmed":
+            decision.labels = list(dict.fromkeys([*p.labels, *decision.labels]))
         if not p.text:
             p.notes.append("linjen har ingen læsbar tekst")
         if p.notes:
@@ -398,11 +404,10 @@ def classify_table(
 
     The relation needs ``line_key``, ``quantity``, ``unit`` and the :data:`KEY_COLUMNS`.
     """
-    key_list = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in KEY_COLUMNS)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE classify_lines AS
-        SELECT line_key, quantity, unit, md5_number(concat_ws(chr(31), {key_list})) AS key_id,
+        SELECT line_key, quantity, unit, hash({', '.join(KEY_COLUMNS)}) AS key_id,
                {", ".join(KEY_COLUMNS)}
         FROM {lines}
         """

@@ -34,7 +34,13 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
-from omlob.core.classify.taxonomy import Taxonomy, data_folder, family_of, normalise_unspsc
+from omlob.core.classify.taxonomy import (
+    Taxonomy,
+    conventional,
+    data_folder,
+    family_of,
+    normalise_unspsc,
+)
 from omlob.core.classify.textnorm import fingerprint, normalise
 
 __all__ = [
@@ -205,7 +211,7 @@ def base_corpus(taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
                 code = normalise_unspsc(row.get("unspsc"))
                 if code and taxonomy.known(code) and row.get("text"):
                     texts.append(row["text"])
-                    codes.append(code)
+                    codes.append(conventional(code))
     for product in taxonomy.products.values():
         for text in (product.name_da, *product.keywords):
             texts.append(text)

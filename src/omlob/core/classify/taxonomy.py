@@ -22,6 +22,7 @@ __all__ = [
     "Code",
     "Product",
     "Taxonomy",
+    "conventional",
     "data_folder",
     "family_of",
     "load_taxonomy",
@@ -72,6 +73,18 @@ def segment_of(code: str) -> str:
 
 def family_of(code: str) -> str:
     return code[:4] + "0000"
+
+
+def conventional(code: str) -> str:
+    """The conventional family of an organic fruit or vegetable family, else the code.
+
+    UNSPSC has organic twins of the fruit and vegetable families (5031 organic fresh fruit
+    beside 5030 fresh fruit, 5041 beside 5040 …). Omløb records organic as a label, so that
+    the product and its emission factor are the same for both.
+    """
+    if code[:3] in ("503", "504") and int(code[3]) % 2 == 1:
+        return code[:3] + str(int(code[3]) - 1) + "0000"
+    return code
 
 
 def level_of(code: str) -> str:
@@ -152,7 +165,9 @@ class Taxonomy:
         digits = _digits((text or "").split("-")[0])
         if len(digits) < 2:
             return None
-        digits = digits[:8].rstrip("0") or digits[:2]
+        digits = digits[:8]
+        while len(digits) > 2 and digits.endswith("0"):  # "30000000" is division 30
+            digits = digits[:-1]
         for length in range(len(digits), 1, -1):
             found = self.cpv.get(digits[:length])
             if found:
