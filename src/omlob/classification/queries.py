@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from omlob.classification.models import ClassificationJob, ClassifiedBatch
-from omlob.core.classify.cascade import HIGH, STEPS
+from omlob.core.classify.cascade import HIGH, RESULT_SCHEMA, STEPS
 from omlob.core.classify.taxonomy import load_taxonomy
 from omlob.core.valuesql import quote
 from omlob.organisations.models import Organisation
@@ -37,7 +37,8 @@ def classified_view(con: duckdb.DuckDBPyConnection, org: Organisation) -> bool:
         listing = "[" + ", ".join(quote(f) for f in files) + "]"
         source = f"read_parquet({listing}, hive_partitioning = false)"
     else:
-        source = "(SELECT NULL::BIGINT AS line_key, NULL::VARCHAR AS unspsc LIMIT 0)"
+        con.register("no_results", RESULT_SCHEMA.empty_table())
+        source = "no_results"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW classified AS

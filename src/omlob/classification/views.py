@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from omlob.audit.record import Actor
@@ -80,6 +80,15 @@ def run(request: HttpRequest, org: str) -> HttpResponse:
     if kind not in (ClassificationJob.Kind.CLASSIFY, ClassificationJob.Kind.TRAIN):
         kind = ClassificationJob.Kind.CLASSIFY
     job = actions.queue_job(tenant.organisation, kind, Actor.of_user(request.user))
+    target = "classification-model" if kind == ClassificationJob.Kind.TRAIN else None
+    return _follow(org, job, target or "classification-overview")
+
+
+def _follow(org: str, job: ClassificationJob, done: str) -> HttpResponse:
+    """Back to ``done`` when the job already ran (small work), else to its progress page."""
+    job.refresh_from_db()
+    if job.status == ClassificationJob.Status.DONE:
+        return redirect(done, org=org)
     return redirect("classification-job", org=org, pk=job.pk)
 
 
@@ -131,12 +140,17 @@ def review(request: HttpRequest, org: str) -> HttpResponse:
             except actions.ClassificationError as exc:
                 form.add_error(None, str(exc))
             else:
+                n = len(form.cleaned_data["groups"])
                 messages.success(
                     request,
-                    _("%(n)d grupper er bekræftet. De berørte linjer klassificeres igen.")
-                    % {"n": len(form.cleaned_data["groups"])},
+                    ngettext(
+                        "%(n)d gruppe er bekræftet, og dens linjer er klassificeret igen.",
+                        "%(n)d grupper er bekræftet, og deres linjer er klassificeret igen.",
+                        n,
+                    )
+                    % {"n": n},
                 )
-                return redirect(reverse("classification-job", args=[org, job.pk]))
+                return _follow(org, job, "classification-review")
         status = 422
     groups, total = queries.review_groups(tenant.organisation, segment=segment)
     if form is None:
@@ -221,7 +235,7 @@ def rule_delete(request: HttpRequest, org: str, pk: int) -> HttpResponse:
     rule = get_object_or_404(Rule.objects.for_tenant(tenant), pk=pk)
     job = actions.delete_rule(actor=Actor.of_user(request.user), rule=rule)
     messages.success(request, _("Reglen er slettet. De berørte linjer klassificeres igen."))
-    return redirect("classification-job", org=org, pk=job.pk)
+    return _follow(org, job, "classification-rules")
 
 
 @requires(VIEW_PURCHASES)

@@ -407,7 +407,7 @@ def classify_table(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE classify_lines AS
-        SELECT line_key, quantity, unit, hash({', '.join(KEY_COLUMNS)}) AS key_id,
+        SELECT line_key, quantity, unit, hash({", ".join(KEY_COLUMNS)}) AS key_id,
                {", ".join(KEY_COLUMNS)}
         FROM {lines}
         """
