@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from omlob.core import units as units_module
-from omlob.core.classify.labels import ORGANIC, detect_labels
+from omlob.core.classify.labels import ORGANIC, detect_labels, settle_labels
 from omlob.core.classify.model import TextModel
 from omlob.core.classify.packsize import FOOD_DENSITY, pack_size
 from omlob.core.classify.rules import RuleMatch, RuleSet, builtin_rules
@@ -58,6 +58,10 @@ STEPS = ("confirmed", "code", "rule", "model", "supplier", "account", "fallback"
 #: Confidence at or above which a result counts as high (shown green, left out of review).
 HIGH = 0.8
 MEDIUM = 0.5
+#: How sure the text model must be of another family to overrule a keyword rule.
+OVERRULE = 0.5
+#: The model names a family from this probability on (else only the segment it is sure of).
+FAMILY_EVIDENCE = 0.35
 #: The columns that make two lines the same to the cascade.
 KEY_COLUMNS = (
     "supplier_cvr",
@@ -245,23 +249,47 @@ def _prepare(
         if confidence >= HIGH:
             pending.decided = Decision(unspsc, "code", confidence, reason, product)
             return pending
-    if rule is not None and rule.confidence >= HIGH:
+    if rule is not None and rule.rule.source == "user":
         pending.decided = Decision(
             rule.rule.unspsc,
             "rule",
             rule.confidence,
             rule.reason,
             rule.rule.product,
-            sorted(set(pending.labels) | set(rule.rule.labels), key=pending.labels.__contains__),
+            list(rule.rule.labels),
         )
     return pending
 
 
 def _finish(knowledge: Knowledge, pending: _Pending, prediction: object | None) -> Decision:
-    """Steps 4–7 for a line no earlier step decided with high confidence."""
+    """Steps 3–7 for a line no person, code or user rule decided.
+
+    A keyword rule decides unless the text model is at least :data:`OVERRULE` sure of
+    another family: keywords are precise but blind to context ("Mælk til kaffe"), the
+    model sees the whole text.
+    """
     taxonomy = knowledge.taxonomy
     candidates: list[Decision] = []
     rule = pending.rule
+    if rule is not None and rule.confidence >= HIGH:
+        family = getattr(prediction, "family", None)
+        p_family = getattr(prediction, "probability", 0.0)
+        agrees = family is not None and family[:4] == rule.rule.unspsc[:4]
+        if agrees or family is None or p_family < OVERRULE:
+            return Decision(
+                rule.rule.unspsc,
+                "rule",
+                min(0.95, rule.confidence + (0.05 if agrees else 0.0)),
+                rule.reason + (" (tekstmodellen er enig)" if agrees else ""),
+                rule.rule.product,
+            )
+        return Decision(
+            family,
+            "model",
+            p_family,
+            f"Tekstmodellen: {taxonomy.title(family)} {p_family:.0%} (nøgleordet "
+            f"«{rule.keyword}» pegede på {taxonomy.title(rule.rule.unspsc)})",
+        )
     if pending.code is not None:
         unspsc, confidence, reason = pending.code
         candidates.append(Decision(unspsc, "code", confidence, reason))
@@ -280,7 +308,7 @@ def _finish(knowledge: Knowledge, pending: _Pending, prediction: object | None) 
         damp = 1.0 if pending.text else 0.6
         if not pending.text and not pending.supplier_text:
             basis, damp = "intet", 0.2
-        if p_family >= MEDIUM:
+        if p_family >= FAMILY_EVIDENCE:
             model = Decision(
                 family,
                 "model",
@@ -324,6 +352,26 @@ def _finish(knowledge: Knowledge, pending: _Pending, prediction: object | None) 
     return best
 
 
+_FROZEN = re.compile(r"(?<![a-zæøå])(frost|frosne?|frossen|frosset|dybfrost\w*|iqf)(?![a-zæøå])")
+_CANNED = re.compile(r"(?<![a-zæøå])(dåse|dåser|konserves|på glas|i lage)(?![a-zæøå])")
+_DRIED = re.compile(r"(?<![a-zæøå])(tørret|tørrede|soltørrede?)(?![a-zæøå])")
+
+
+def _preserved(unspsc: str, text: str) -> str:
+    """Fresh fruit or vegetables bought frozen, canned or dried: UNSPSC's own family for it.
+
+    The keyword names the food ("rosenkål"); the state ("frost", "dåse") decides the family
+    (50 44 frozen vegetables, 50 46 canned …). The product, and so its factor, stays.
+    """
+    family = unspsc[:4]
+    if family not in ("5030", "5040") or not text:
+        return unspsc
+    for pattern, step in ((_FROZEN, 4), (_CANNED, 6), (_DRIED, 2)):
+        if pattern.search(text):
+            return f"{family[:3]}{int(family[3]) + step}0000"
+    return unspsc
+
+
 def classify_texts(
     knowledge: Knowledge, rows: Sequence[Mapping[str, str | None]]
 ) -> list[Decision]:
@@ -340,8 +388,10 @@ def classify_texts(
     for p in pending:
         decision = p.decided
         assert decision is not None
+        if decision.step in ("rule", "model", "fallback"):
+            decision.unspsc = _preserved(decision.unspsc, p.text)
         if decision.step != "confirmed":
-            decision.labels = list(dict.fromkeys([*p.labels, *decision.labels]))
+            decision.labels = settle_labels([*p.labels, *decision.labels], decision.unspsc)
         if not p.text:
             p.notes.append("linjen har ingen læsbar tekst")
         if p.notes:

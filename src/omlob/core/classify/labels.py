@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ECO_LABELS", "LABEL_NAMES", "ORGANIC", "REFURBISHED", "detect_labels"]
+__all__ = [
+    "ECO_LABELS",
+    "LABEL_NAMES",
+    "ORGANIC",
+    "REFURBISHED",
+    "detect_labels",
+    "settle_labels",
+]
 
 ORGANIC = "organic"
+#: Internal: an organic marker that counts only if the line turns out to be food.
+ORGANIC_IF_FOOD = "organic_if_food"
 REFURBISHED = "refurbished"
 #: Eco-labels in the order they are shown.
 ECO_LABELS = (
@@ -56,6 +65,9 @@ _NOT_ORGANIC_STEMS = (
     "design",  # økodesign (a directive, not a label)
     "skat",
     "afgift",
+    "-?tex",  # Øko-Tex / Oeko-Tex: a textile safety standard, not organic
+    "lari",  # Økolariet, an exhibition centre
+    "strøm",  # "økostrøm": green electricity certificates
 )
 _ORGANIC = re.compile(
     "|".join(
@@ -68,11 +80,19 @@ _ORGANIC = re.compile(
             _B + "organisk dyrket",
             _B + "eu[- ]?øko",
             _B + "eu[- ]?organic",
-            _B + "bio" + _E,  # "bio" alone (German and Swedish packs); not "biogas"
             _B + "ekologisk" + _E,  # Swedish and Norwegian packs
+            # A lone "Ø" (the state label's letter), but not "Ø 120", a diameter.
+            _B + r"ø(?![0-9a-zæøå-])(?!\s*\d)",
         )
     )
 )
+# "bio" alone marks organic food on German and Swedish packs, but "biologisk nedbrydelig"
+# elsewhere ("Bio opvask tabs"): it counts only on food lines.
+_ORGANIC_FOOD_ONLY = re.compile(_B + "bio" + _E)
+#: A line of these UNSPSC segments is a service or printed matter *about* organic food
+#: ("Kursus i økologisk omstilling", "Fagbog om økologisk madlavning"), never an organic
+#: product; catering (segment 90, food services) is food and keeps its label.
+NOT_ORGANIC_SEGMENTS = frozenset({"55", *(str(n) for n in range(70, 100) if n != 90)})
 _REFURBISHED = re.compile(
     _B
     + r"(refurb|renoveret|istandsat|genbrugt?"
@@ -108,7 +128,23 @@ def detect_labels(normalised: str) -> list[str]:
     found: list[str] = []
     if _ORGANIC.search(normalised):
         found.append(ORGANIC)
+    elif _ORGANIC_FOOD_ONLY.search(normalised):
+        found.append(ORGANIC_IF_FOOD)
     if _REFURBISHED.search(normalised):
         found.append(REFURBISHED)
     found.extend(label for label in ECO_LABELS if _ECO[label].search(normalised))
     return found
+
+
+def settle_labels(labels: list[str], unspsc: str | None) -> list[str]:
+    """The labels once the line's code is known: organic only on goods, "bio" only on food."""
+    segment = (unspsc or "")[:2]
+    settled = []
+    for label in labels:
+        if label == ORGANIC_IF_FOOD:
+            label = ORGANIC if segment == "50" else ""
+        if label == ORGANIC and segment in NOT_ORGANIC_SEGMENTS:
+            label = ""
+        if label and label not in settled:
+            settled.append(label)
+    return settled

@@ -20,6 +20,7 @@ ambiguous and lowers its confidence, so the model or a person gets to decide.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,47 @@ _INFLECTIONS = frozenset(
     }
 )
 EXACT, STEM, HEAD, MODIFIER = 1.0, 0.95, 0.85, 0.55
+#: Words after which a product is what the line is *for* or *about*, not what it is:
+#: "Mælk til kaffe" is milk, "Reparation af frysere" a repair.
+_DEPENDENT_AFTER = frozenset({"til", "for", "af", "med", "uden", "på", "om"})
+DEPENDENT = 0.7
+#: Word beginnings that make a line a service done on (or about) a thing: a keyword for the
+#: thing alone must not decide ("Udskiftning af vandhane", "Kursus i forflytning").
+_SERVICE_CUES = (
+    "reparation",
+    "repareret",
+    "montering",
+    "monteret",
+    "udskiftning",
+    "installation",
+    "installering",
+    "eftersyn",
+    "servicering",
+    "serviceaftale",
+    "vedligehold",
+    "fejlfinding",
+    "leje",
+    "udlejning",
+    "lejet",
+    "kursus",
+    "uddannelse",
+    "undervisning",
+    "rådgivning",
+    "konsulent",
+    "bortskaffelse",
+    "afhentning",
+    "tømning",
+    "opsætning",
+    "nedtagning",
+    "vask",
+    "rensning",
+    "pleje",
+    "syn",
+    "tilsyn",
+    "kontrol",
+    "inspektion",
+    "abonnement",
+)
 CONFIDENT = 0.9
 AMBIGUOUS = 0.7
 USER = 0.97
@@ -135,19 +177,23 @@ class RuleSet:
                     return RuleMatch(rule, key, USER, "Bekræftet tekst")
         tokens = words(normalised)
         scored: list[tuple[float, _Entry]] = []
+        dependent = False
         for index, token in enumerate(tokens):
+            factor = DEPENDENT if dependent else 1.0
+            dependent = dependent or token in _DEPENDENT_AFTER
             for size in range(len(token), 1, -1):
                 prefix = token[:size]
                 for entry in self._first.get(prefix, ()):
                     weight = self._weigh(entry, tokens, index)
                     if weight:
-                        scored.append((weight * len(entry.keyword), entry))
-            # Compound heads: "letmælk" → "mælk", "æblemost" → "most".
+                        scored.append((factor * weight * len(entry.keyword), entry))
+            # Compound heads: "letmælk" → "mælk", "æblemost" → "most"; the part before the
+            # head must be a word of its own (two letters at least: not "s|hare").
             ends = {len(token) - len(s) for s in _INFLECTIONS if token.endswith(s)}
             for end in ends:
-                for start in range(1, end - 3):
+                for start in range(2, end - 3):
                     for entry in self._heads.get(token[start:end], ()):
-                        scored.append((HEAD * len(entry.keyword), entry))
+                        scored.append((factor * HEAD * len(entry.keyword), entry))
         scored = [
             (score, entry)
             for score, entry in scored
@@ -173,9 +219,15 @@ class RuleSet:
         if rival >= 0.85 * best_score:
             confidence = min(confidence, AMBIGUOUS)
             reason += " (tvetydigt: andre nøgleord peger et andet sted hen)"
-        if best_score < len(best.keyword) * STEM:
+        if best_score < len(best.keyword) * STEM * DEPENDENT:
             confidence = min(confidence, 0.6)
-            reason += " (kun som første led af et sammensat ord)"
+            reason += " (kun som en del af et sammensat ord)"
+        elif best_score < len(best.keyword) * STEM:
+            confidence = min(confidence, AMBIGUOUS)
+            reason += " (efter «til», «af» o.l.: linjen handler måske om noget andet)"
+        if best.rule.unspsc[:2] < "70" and any(token.startswith(_SERVICE_CUES) for token in tokens):
+            confidence = min(confidence, 0.55)
+            reason += " (teksten nævner en ydelse)"
         return RuleMatch(best.rule, best.keyword, confidence, reason)
 
     @staticmethod
@@ -189,8 +241,16 @@ class RuleSet:
             token = tokens[position]
             if token == word:
                 continue
-            if len(word) <= 3 or not token.startswith(word):
+            if len(word) <= 3:
                 return 0.0
-            rest = token[len(word) :]
-            weight = min(weight, STEM if rest in _INFLECTIONS else MODIFIER)
+            if token.startswith(word):
+                rest = token[len(word) :]
+                weight = min(weight, STEM if rest in _INFLECTIONS else MODIFIER)
+                continue
+            # Two inflections of one stem: "hakkede" in a keyword, "hakket" in the text.
+            stem = len(os.path.commonprefix([word, token]))
+            if stem >= 4 and word[stem:] in _INFLECTIONS and token[stem:] in _INFLECTIONS:
+                weight = min(weight, STEM)
+                continue
+            return 0.0
         return weight
