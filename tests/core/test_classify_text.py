@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omlob.core.classify.labels import ORGANIC, REFURBISHED, detect_labels
+from omlob.core.classify.labels import ORGANIC, REFURBISHED, detect_labels, settle_labels
 from omlob.core.classify.packsize import pack_size
 from omlob.core.classify.textnorm import MAX_TEXT, fingerprint, normalise, words
 
@@ -65,8 +65,8 @@ def test_fingerprint_drops_numbers_so_pack_sizes_group() -> None:
         "EU-økologisk rugmel",
         "Organic bananas",
         "Statskontrolleret økologisk smør",
-        "Bio Joghurt Natur",
         "oeko havregryn",
+        "Kaffe 500g Ø",
     ],
 )
 def test_organic_is_found(text: str) -> None:
@@ -85,10 +85,31 @@ def test_organic_is_found(text: str) -> None:
         "Biogas til busser",
         "Letmælk 1 l",
         "Konventionel hakket oksekød",
+        "Håndklæder Øko-Tex 50x100",
+        "Sengetøj Oeko-Tex 140x200",
+        "Økolariet entré 2. klasse",
+        "Rør Ø 120 mm",
     ],
 )
 def test_organic_is_not_found(text: str) -> None:
     assert ORGANIC not in detect_labels(normalise(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "unspsc", "organic"),
+    [
+        ("Bio Joghurt Natur", "50131700", True),  # "bio" counts on food
+        ("Bio opvask tabs 100 stk", "47131800", False),  # … not on detergent
+        ("Kursus i økologisk omstilling", "86101700", False),  # a service about organic food
+        ("Fagbog om økologisk madlavning", "55101500", False),  # printed matter
+        ("Økologisk frokostordning", "90101600", True),  # catering is food
+        ("Øko gulerødder", "50402500", True),
+    ],
+)
+def test_organic_is_settled_by_what_the_line_is(text: str, unspsc: str, organic: bool) -> None:
+    labels = settle_labels(detect_labels(normalise(text)), unspsc)
+    assert (ORGANIC in labels) is organic
+    assert "organic_if_food" not in labels
 
 
 @pytest.mark.parametrize(

@@ -248,7 +248,7 @@ class RuleSet:
                 weight = min(weight, STEM if rest in _INFLECTIONS else MODIFIER)
                 continue
             # Two inflections of one stem: "hakkede" in a keyword, "hakket" in the text.
-            stem = len(os.path.commonprefix([word, token]))
+            stem = len(os.path.commonprefix([word, token]))  # noqa: RUF071 (letters wanted)
             if stem >= 4 and word[stem:] in _INFLECTIONS and token[stem:] in _INFLECTIONS:
                 weight = min(weight, STEM)
                 continue
