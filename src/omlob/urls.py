@@ -61,6 +61,11 @@ organisation_patterns = [
         name="classification-rule-delete",
     ),
     path("klassifikation/model/", classification.model, name="classification-model"),
+    path(
+        "klassifikation/stamdata/",
+        classification.masterdata_page,
+        name="classification-masterdata",
+    ),
 ]
 
 urlpatterns = [

@@ -146,3 +146,20 @@ def test_jens_has_no_classification_module(world, classified, ui):
     ]:
         response = ui.goto(path, step, status=None)
         assert response.status in (403, 404), f"{path}: {response.status}"
+
+
+def test_mette_uploads_a_suppliers_product_file(world, classified, ui, tmp_path):
+    good = tmp_path / "varer.csv"
+    good.write_text("Varenr.;Beskrivelse;Øko\n4711;Gulerødder 10 kg;Ja\n", encoding="utf-8")
+    bad = tmp_path / "brancher.csv"
+    bad.write_text("CVR-nr.;Navn;Branchekode\n123;Fejl;62.01\n", encoding="utf-8")
+    ui.login("mette@nordby.dk")
+    ui.goto("/o/nordby/klassifikation/stamdata/", "masterdata")
+    ui.page.get_by_label("Leverandørens CVR-nummer").fill("12345674")
+    ui.page.get_by_label("Varefil (CSV eller Excel)").set_input_files(str(good))
+    ui.submit("Indlæs varefil", "items-loaded")
+    assert any("1 nye" in m for m in ui.messages()), ui.messages()
+    expect(ui.page.get_by_test_id("item-files")).to_contain_text("12345674")
+    ui.page.get_by_label("Fil med branchekoder (CSV eller Excel)").set_input_files(str(bad))
+    ui.submit("Indlæs branchekoder", "trades-refused")
+    expect(ui.page.get_by_test_id("form-error")).to_contain_text("Række 2, kolonne A")

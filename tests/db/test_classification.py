@@ -302,3 +302,54 @@ def test_cli_classify_json_contract(tmp_path):
     assert data["lines"] > 1000 and data["batches"] >= 4
     missing = clirun.omlob("classify", "--org", "ingen", env=env)
     assert missing.returncode == 2 and "findes ikke" in missing.stderr
+
+
+def test_a_suppliers_product_file_gives_texts_and_labels(world):
+    from omlob.classification import masterdata
+    from omlob.core.classify.cascade import classify_texts
+    from omlob.core.tabular import TableError
+
+    data = (
+        "Varekatalog Grossisten A/S 2025\n\n"
+        "Varenr.;Beskrivelse;Øko\n"
+        "4711;Gulerødder 10 kg;Ja\n"
+        "4712;Letmælk 1 l;Nej\n"
+    ).encode("cp1252")
+    loaded = masterdata.load_items(world.nordby, "12345674", data, "varer.csv")
+    assert (loaded.created, loaded.updated) == (2, 0)
+    again = masterdata.load_items(world.nordby, "DK 12 34 56 74", data, "varer.csv")
+    assert (again.created, again.updated) == (0, 0)
+    knowledge = actions.knowledge_for(world.nordby)
+    [carrot, milk, other] = classify_texts(
+        knowledge,
+        [
+            {"supplier_cvr": "12345674", "item_number": "4711", "description": ""},
+            {"supplier_cvr": "12345674", "item_number": "4712", "description": "Vnr 4712"},
+            {"supplier_cvr": "87654321", "item_number": "4711", "description": ""},
+        ],
+    )
+    assert carrot.unspsc.startswith("5040") and "organic" in carrot.labels
+    assert "organic" not in milk.labels
+    assert other.confidence < 0.5  # another supplier's item 4711 is not this one
+    with pytest.raises(TableError, match="varenummer"):
+        masterdata.load_items(world.nordby, "12345674", b"Navn;Pris\nA;1\n", "x.csv")
+    with pytest.raises(TableError, match="8 cifre"):
+        masterdata.load_items(world.nordby, "123", data, "varer.csv")
+
+
+def test_supplier_trades_load_whole_or_not_at_all(world):
+    from omlob.classification import masterdata
+    from omlob.classification.models import SupplierTrade
+    from omlob.core.tabular import TableError
+
+    good = b"CVR-nr.;Navn;Branchekode\n12345674;Grossisten A/S;46.39\n"
+    assert masterdata.load_trades(world.nordby, good, "brancher.csv").created == 1
+    bad = b"CVR-nr.;Navn;Branchekode\n87654321;Taxa;49.32\n123;Fejl;62.01\n"
+    with pytest.raises(TableError, match="Række 3, kolonne A"):
+        masterdata.load_trades(world.nordby, bad, "brancher.csv")
+    assert list(SupplierTrade.objects.values_list("cvr", flat=True)) == ["12345674"]
+    knowledge = actions.knowledge_for(world.nordby)
+    from omlob.core.classify.cascade import classify_texts
+
+    [line] = classify_texts(knowledge, [{"supplier_cvr": "12345674", "description": "Fragt"}])
+    assert line.unspsc

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,11 +14,19 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from omlob.audit.record import Actor
-from omlob.classification import actions, queries
+from omlob.classification import actions, masterdata, queries
 from omlob.classification.forms import ConfirmForm
-from omlob.classification.models import ClassificationJob, Confirmation, Rule, TextModel
+from omlob.classification.models import (
+    ClassificationJob,
+    Confirmation,
+    ItemMaster,
+    Rule,
+    SupplierTrade,
+    TextModel,
+)
 from omlob.core.classify.labels import LABEL_NAMES
 from omlob.core.classify.taxonomy import load_taxonomy
+from omlob.core.tabular import TableError
 from omlob.organisations.roles import CLASSIFY_LINES, VIEW_PURCHASES
 from omlob.organisations.tenancy import Tenant, requires
 
@@ -252,3 +261,60 @@ def model(request: HttpRequest, org: str) -> HttpResponse:
         breadcrumbs=_crumbs(tenant, (_("Tekstmodel"), None)),
     )
     return render(request, "classification/model.html", context)
+
+
+@requires(VIEW_PURCHASES)
+def masterdata_page(request: HttpRequest, org: str) -> HttpResponse:
+    """Suppliers' product files and trade codes: what they hold, and uploads of new ones."""
+    tenant: Tenant = request.tenant
+    status = 200
+    error = ""
+    if request.method == "POST":
+        if not tenant.can(CLASSIFY_LINES):
+            return HttpResponse(status=403)
+        upload = request.FILES.get("file")
+        kind = request.POST.get("kind")
+        if upload is None or upload.size == 0:
+            error = _("Vælg en fil.")
+        elif upload.size > 50 * 1024 * 1024:
+            error = _("Filen er større end 50 MB.")
+        else:
+            try:
+                if kind == "items":
+                    loaded = masterdata.load_items(
+                        tenant.organisation,
+                        request.POST.get("supplier", ""),
+                        upload.read(),
+                        upload.name,
+                    )
+                else:
+                    loaded = masterdata.load_trades(tenant.organisation, upload.read(), upload.name)
+            except TableError as exc:
+                error = exc.message
+            else:
+                job = actions.queue_job(
+                    tenant.organisation,
+                    ClassificationJob.Kind.CLASSIFY,
+                    Actor.of_user(request.user),
+                )
+                messages.success(
+                    request,
+                    _("%(new)d nye og %(changed)d ændrede rækker er indlæst.")
+                    % {"new": loaded.created, "changed": loaded.updated},
+                )
+                return _follow(org, job, "classification-masterdata")
+        status = 422
+    items = (
+        ItemMaster.objects.for_tenant(tenant)
+        .values("supplier_cvr")
+        .annotate(n=Count("id"))
+        .order_by("supplier_cvr")
+    )
+    context = _context(
+        items=list(items),
+        trades=SupplierTrade.objects.for_tenant(tenant)[:500],
+        error=error,
+        kind=request.POST.get("kind", ""),
+        breadcrumbs=_crumbs(tenant, (_("Stamdata"), None)),
+    )
+    return render(request, "classification/masterdata.html", context, status=status)

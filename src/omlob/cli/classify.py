@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from omlob.cli import CliError, ProgressBar, emit, organisation
@@ -31,6 +32,24 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--org", metavar="SLUG", help="brug også organisationens regler og model")
     p.set_defaults(handler=classify_text)
+
+    p = sub.add_parser(
+        "supplier-items",
+        help="indlæs en leverandørs varefil (varenr., beskrivelse, mærker/øko) til klassifikation",
+    )
+    p.add_argument("--org", required=True, metavar="SLUG")
+    p.add_argument("--supplier", required=True, metavar="CVR")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.set_defaults(handler=supplier_items)
+
+    p = sub.add_parser(
+        "supplier-trades", help="indlæs leverandørers branchekoder (CVR, navn, NACE/DB07)"
+    )
+    p.add_argument("--org", required=True, metavar="SLUG")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.set_defaults(handler=supplier_trades)
 
 
 def classify(args: argparse.Namespace) -> int:
@@ -106,3 +125,37 @@ def classify_text(args: argparse.Namespace) -> int:
     if buffer:
         flush()
     return 0
+
+
+def _master(args: argparse.Namespace, kind: str) -> int:
+    from omlob.classification import actions, masterdata
+    from omlob.classification.models import ClassificationJob
+    from omlob.core.tabular import TableError
+
+    org = organisation(args.org)
+    if not args.file.is_file():
+        raise CliError(f"filen {args.file} findes ikke")
+    data = args.file.read_bytes()
+    try:
+        if kind == "items":
+            loaded = masterdata.load_items(org, args.supplier, data, args.file.name)
+        else:
+            loaded = masterdata.load_trades(org, data, args.file.name)
+    except TableError as exc:
+        raise CliError(exc.message) from exc
+    job = actions.queue_job(org, ClassificationJob.Kind.CLASSIFY, None)
+    emit(
+        args,
+        {"created": loaded.created, "updated": loaded.updated, "classification_job": job.pk},
+        f"{loaded.created} nye og {loaded.updated} ændrede rækker; linjerne klassificeres igen "
+        f"af arbejderen (kørsel {job.pk}).",
+    )
+    return 0
+
+
+def supplier_items(args: argparse.Namespace) -> int:
+    return _master(args, "items")
+
+
+def supplier_trades(args: argparse.Namespace) -> int:
+    return _master(args, "trades")

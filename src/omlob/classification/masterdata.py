@@ -1,0 +1,143 @@
+"""Master data that makes classification better: a supplier's product file and trade codes.
+
+A supplier's product file (varekatalog) says per item number what the item is and which
+labels it carries ("Øko", "Svanemærket", an Ecology column), so an invoice line that only
+says "Varenr. 4711" still gets its text and its organic label. Supplier trade codes
+(NACE/DB07 from the CVR register) let a line with no useful text fall back on the
+supplier's trade. Both are read from CSV or XLSX with the header found below title rows,
+and either land whole or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from omlob.classification.models import ItemMaster, SupplierTrade
+from omlob.core.tabular import Table, TableError, column_letter, normalise_header, read_table
+from omlob.organisations.models import Organisation
+
+ITEM_COLUMNS = {
+    "item_number": ("varenr", "varenummer", "itemnumber", "itemno", "artikelnr", "sku", "nr"),
+    "description": ("beskrivelse", "varetekst", "varenavn", "tekst", "description", "navn"),
+    "labels": ("mærker", "mærke", "labels", "certificering", "miljømærke", "ecology", "øko"),
+}
+TRADE_COLUMNS = {
+    "cvr": ("cvr", "cvrnr", "cvrnummer", "leverandørcvr"),
+    "name": ("navn", "leverandør", "leverandørnavn", "name", "supplier"),
+    "nace": ("branchekode", "db07", "nace", "branche", "industrycode"),
+}
+#: Values of a yes/no "Ecology"/"Øko" column that mean organic.
+_YES = {"1", "ja", "j", "x", "yes", "y", "true", "øko", "økologisk"}
+
+
+@dataclass
+class Loaded:
+    created: int
+    updated: int
+
+
+def _columns(table: Table, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> dict:
+    keys = [normalise_header(h) for h in table.header]
+    found: dict[str, int] = {}
+    for field, names in wanted.items():
+        for index, key in enumerate(keys):
+            if key in names and index not in found.values():
+                found[field] = index
+                break
+    missing = [f for f in required if f not in found]
+    if missing:
+        labels = {
+            "item_number": "varenummer",
+            "cvr": "CVR-nummer",
+            "nace": "branchekode",
+            "description": "beskrivelse",
+        }
+        raise TableError(
+            "Filen mangler kolonnen "
+            + " og ".join(f"«{labels.get(m, m)}»" for m in missing)
+            + f". Fundne kolonner: {', '.join(table.header)}."
+        )
+    return found
+
+
+def load_items(org: Organisation, supplier_cvr: str, data: bytes, name: str) -> Loaded:
+    """A supplier's product file: item number, description and labels per item."""
+    cvr = "".join(c for c in supplier_cvr if c.isdigit())
+    if len(cvr) != 8:
+        raise TableError("Angiv leverandørens CVR-nummer (8 cifre).")
+    table = read_table(data, name, expected_headers=[n for v in ITEM_COLUMNS.values() for n in v])
+    columns = _columns(table, ITEM_COLUMNS, ("item_number",))
+    rows: dict[str, tuple[str, str]] = {}
+    for index, row in enumerate(table.rows):
+        number = row[columns["item_number"]].strip()
+        if not number:
+            raise TableError(
+                f"Række {table.row_number(index)}, kolonne "
+                f"{column_letter(columns['item_number'])}: varenummeret mangler."
+            )
+        text = row[columns["description"]].strip() if "description" in columns else ""
+        label = row[columns["labels"]].strip() if "labels" in columns else ""
+        if label.lower() in _YES:
+            label = "økologisk"
+        elif label.lower() in {"0", "nej", "n", "no", "false", "konv", "konventionel"}:
+            label = ""
+        rows[number[:100]] = (text[:300], label[:300])
+    with transaction.atomic():
+        existing = {
+            i.item_number: i for i in ItemMaster.objects.filter(organisation=org, supplier_cvr=cvr)
+        }
+        new = [
+            ItemMaster(organisation=org, supplier_cvr=cvr, item_number=n, description=t, labels=lab)
+            for n, (t, lab) in rows.items()
+            if n not in existing
+        ]
+        changed = []
+        for number, (text, label) in rows.items():
+            item = existing.get(number)
+            if item is not None and (item.description, item.labels) != (text, label):
+                item.description, item.labels = text, label
+                changed.append(item)
+        ItemMaster.objects.bulk_create(new, batch_size=1000)
+        ItemMaster.objects.bulk_update(changed, ["description", "labels"], batch_size=1000)
+    return Loaded(len(new), len(changed))
+
+
+def load_trades(org: Organisation, data: bytes, name: str) -> Loaded:
+    """Suppliers' trade codes: CVR, name and NACE/DB07 code per supplier."""
+    table = read_table(data, name, expected_headers=[n for v in TRADE_COLUMNS.values() for n in v])
+    columns = _columns(table, TRADE_COLUMNS, ("cvr", "nace"))
+    rows: dict[str, tuple[str, str]] = {}
+    for index, row in enumerate(table.rows):
+        cvr = "".join(c for c in row[columns["cvr"]] if c.isdigit())
+        nace = row[columns["nace"]].strip()
+        where = f"Række {table.row_number(index)}"
+        if len(cvr) != 8:
+            raise TableError(
+                f"{where}, kolonne {column_letter(columns['cvr'])}: CVR-nummeret "
+                f"«{row[columns['cvr']]}» har ikke 8 cifre."
+            )
+        if not any(c.isdigit() for c in nace):
+            raise TableError(
+                f"{where}, kolonne {column_letter(columns['nace'])}: branchekoden "
+                f"«{nace}» er ikke en NACE/DB07-kode."
+            )
+        label = row[columns["name"]].strip() if "name" in columns else ""
+        rows[cvr] = (label[:200], nace[:10])
+    with transaction.atomic():
+        existing = {t.cvr: t for t in SupplierTrade.objects.filter(organisation=org)}
+        new = [
+            SupplierTrade(organisation=org, cvr=cvr, name=label, nace=nace)
+            for cvr, (label, nace) in rows.items()
+            if cvr not in existing
+        ]
+        changed = []
+        for cvr, (label, nace) in rows.items():
+            trade = existing.get(cvr)
+            if trade is not None and (trade.name, trade.nace) != (label, nace):
+                trade.name, trade.nace = label, nace
+                changed.append(trade)
+        SupplierTrade.objects.bulk_create(new)
+        SupplierTrade.objects.bulk_update(changed, ["name", "nace"])
+    return Loaded(len(new), len(changed))
