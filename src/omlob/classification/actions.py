@@ -17,7 +17,6 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -133,18 +132,6 @@ def knowledge_for(org: Organisation, model: CoreModel | None = None) -> Knowledg
             for m in ItemMaster.objects.filter(organisation=org)
         },
     )
-
-
-def register_trades(org: Organisation, trades: Iterable[tuple[str, str, str]]) -> int:
-    """Store suppliers' trade codes (CVR, name, NACE/DB07); returns how many are new."""
-    existing = set(SupplierTrade.objects.filter(organisation=org).values_list("cvr", flat=True))
-    new = [
-        SupplierTrade(organisation=org, cvr=cvr, name=name[:200], nace=nace[:10])
-        for cvr, name, nace in trades
-        if cvr not in existing
-    ]
-    SupplierTrade.objects.bulk_create(new, ignore_conflicts=True)
-    return len(new)
 
 
 # --- classifying ---------------------------------------------------------------------------
@@ -553,12 +540,3 @@ def run_job(job_id: int, progress: Progress | None = None) -> ClassificationJob:
         )
     job.refresh_from_db()
     return job
-
-
-def result_files(org: Organisation) -> list[Path]:
-    """The organisation's classification files, for readers (review queue, figures)."""
-    return [
-        storage.absolute(c.result_file)
-        for c in ClassifiedBatch.objects.filter(organisation=org)
-        if storage.absolute(c.result_file).exists()
-    ]

@@ -125,6 +125,11 @@ def load_trades(org: Organisation, data: bytes, name: str) -> Loaded:
             )
         label = row[columns["name"]].strip() if "name" in columns else ""
         rows[cvr] = (label[:200], nace[:10])
+    return store_trades(org, rows)
+
+
+def store_trades(org: Organisation, rows: dict[str, tuple[str, str]]) -> Loaded:
+    """Save CVR → (name, NACE) for the organisation: new ones created, changed ones updated."""
     with transaction.atomic():
         existing = {t.cvr: t for t in SupplierTrade.objects.filter(organisation=org)}
         new = [

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from omlob.audit.record import Actor
-from omlob.classification.actions import register_trades
+from omlob.classification.masterdata import store_trades
 from omlob.organisations.demo import demo_rows
 from omlob.organisations.models import Organisation
 from omlob.spend import actions, storage
@@ -104,7 +104,7 @@ def load_demo_purchases(
     if not folder.exists() or not any(folder.iterdir()):
         write_demo_files(folder, year, lines)
     actor = Actor.system("demodata")
-    register_trades(org, [(s.cvr, s.name, s.nace) for s in SUPPLIERS if s.cvr and s.nace])
+    store_trades(org, {s.cvr: (s.name, s.nace) for s in SUPPLIERS if s.cvr and s.nace})
     results = []
     for spec in _files(year):
         path = folder / spec.name

@@ -20,6 +20,7 @@ take seconds; the Python work grows with the number of distinct texts.
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -352,6 +353,55 @@ def _finish(knowledge: Knowledge, pending: _Pending, prediction: object | None) 
     return best
 
 
+#: A supplier's profile needs this many confidently classified texts …
+PROFILE_MIN_LINES = 5
+#: … and this share of them in one segment before it may decide a weak line.
+PROFILE_SHARE = 0.8
+
+
+def _lean_on_supplier(knowledge: Knowledge, pending: Sequence[_Pending]) -> None:
+    """Weak results take the segment (or family) most of the supplier's other texts have.
+
+    A foodservice wholesaler's "Div. varer" is most likely food, a taxi company's
+    "Tur 4411" transport: the supplier's confidently classified texts in the same run are
+    a profile of what it sells. Only results below :data:`MEDIUM` are replaced, and the new
+    confidence stays below :data:`HIGH`, since the evidence is indirect.
+    """
+    profiles: dict[str, Counter[str]] = defaultdict(Counter)
+    for p in pending:
+        d = p.decided
+        key = p.cvr or p.supplier_text
+        if d is not None and key and d.unspsc and d.confidence >= HIGH:
+            profiles[key][family_of(d.unspsc)] += 1
+    for p in pending:
+        d = p.decided
+        key = p.cvr or p.supplier_text
+        if d is None or d.confidence >= MEDIUM or d.step == "confirmed" or key not in profiles:
+            continue
+        families = profiles[key]
+        total = sum(families.values())
+        if total < PROFILE_MIN_LINES:
+            continue
+        segments: Counter[str] = Counter()
+        for family, n in families.items():
+            segments[family[:2]] += n
+        segment, n_segment = segments.most_common(1)[0]
+        if n_segment / total < PROFILE_SHARE:
+            continue
+        family, n_family = families.most_common(1)[0]
+        if family[:2] == segment and n_family / total >= PROFILE_SHARE:
+            code, share = family, n_family / total
+        else:
+            code, share = segment + "000000", n_segment / total
+        title = knowledge.taxonomy.title(code)
+        p.decided = Decision(
+            code,
+            "supplier",
+            min(HIGH - 0.05, 0.85 * share),
+            f"Leverandørens øvrige linjer: {share:.0%} er {title} (teksten alene var usikker)",
+        )
+
+
 _FROZEN = re.compile(r"(?<![a-zæøå])(frost|frosne?|frossen|frosset|dybfrost\w*|iqf)(?![a-zæøå])")
 _CANNED = re.compile(r"(?<![a-zæøå])(dåse|dåser|konserves|på glas|i lage)(?![a-zæøå])")
 _DRIED = re.compile(r"(?<![a-zæøå])(tørret|tørrede|soltørrede?)(?![a-zæøå])")
@@ -384,6 +434,7 @@ def classify_texts(
         predictions = list(knowledge.model.predict(texts))
     for p, prediction in zip(undecided, predictions, strict=True):
         p.decided = _finish(knowledge, p, prediction)
+    _lean_on_supplier(knowledge, pending)
     decisions = []
     for p in pending:
         decision = p.decided
@@ -472,7 +523,7 @@ def classify_table(
     keys = con.execute(f"SELECT key_id, {', '.join(KEY_COLUMNS)} FROM classify_keys").fetchall()
     rows = [dict(zip(("key_id", *KEY_COLUMNS), row, strict=True)) for row in keys]
     decisions: list[Decision] = []
-    chunk = 5000
+    chunk = 20_000
     for start in range(0, len(rows), chunk):
         decisions.extend(classify_texts(knowledge, rows[start : start + chunk]))
         if progress:
