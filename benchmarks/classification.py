@@ -122,11 +122,6 @@ def evaluate(knowledge: Knowledge, path: Path) -> None:
     )
     steps = Counter(d.step for d in decisions)
     print("decided by: " + ", ".join(f"{k} {v}" for k, v in steps.most_common()))
-    wrong = Counter((t[:2], p[:2]) for t, p in zip(truth, predicted, strict=True) if t[:2] != p[:2])
-    print(
-        "most frequent segment confusions (truth → predicted): "
-        + ", ".join(f"{a}→{b} {n}" for (a, b), n in wrong.most_common(8))
-    )
 
 
 def _import(files: list[Path], workdir: Path, lines_path: Path) -> float:
