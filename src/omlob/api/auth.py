@@ -54,8 +54,8 @@ class TokenAuth(HttpBearer):
         return api_token
 
 
-def tenant_of(request: HttpRequest, slug: str) -> Tenant:
-    """The tenant ``slug`` for this API request, or 404."""
+def tenant_of(request: HttpRequest, slug: str, permission: str | None = None) -> Tenant:
+    """The tenant ``slug`` for this API request (404), whose role grants ``permission`` (403)."""
     token_tenant: Tenant | None = getattr(request, "token_tenant", None)
     if token_tenant is not None:
         tenant = token_tenant if token_tenant.organisation.slug == slug else None
@@ -63,6 +63,8 @@ def tenant_of(request: HttpRequest, slug: str) -> Tenant:
         tenant = tenant_for(request.user, slug)
     if tenant is None or not tenant.can(USE_API):
         raise Http404("Ukendt organisation")
+    if permission is not None:
+        tenant.require(permission)
     return tenant
 
 

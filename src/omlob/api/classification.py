@@ -20,7 +20,6 @@ from omlob.classification import actions, queries
 from omlob.classification.models import ClassificationJob, Rule
 from omlob.core.classify.cascade import classify_texts
 from omlob.organisations.roles import CLASSIFY_LINES, VIEW_PURCHASES
-from omlob.organisations.tenancy import Tenant
 
 router = Router(tags=["klassifikation"])
 
@@ -117,12 +116,6 @@ class TextOut(Schema):
     reason: str
 
 
-def _tenant(request: HttpRequest, org: str, permission: str) -> Tenant:
-    tenant = tenant_of(request, org)
-    tenant.require(permission)
-    return tenant
-
-
 def _run_out(job: ClassificationJob, org: str) -> dict[str, Any]:
     return {
         "id": job.pk,
@@ -142,7 +135,7 @@ def _run_out(job: ClassificationJob, org: str) -> dict[str, Any]:
     summary="Klassifikationens overblik",
 )
 def summary(request: HttpRequest, org: Slug) -> dict[str, Any]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     found = queries.summary(tenant.organisation)
     if found is None:
         return {
@@ -169,7 +162,7 @@ def summary(request: HttpRequest, org: Slug) -> dict[str, Any]:
     summary="Klassificér alle linjer igen, eller træn tekstmodellen",
 )
 def run(request: HttpRequest, org: Slug, body: RunIn) -> Status:
-    tenant = _tenant(request, org, CLASSIFY_LINES)
+    tenant = tenant_of(request, org, CLASSIFY_LINES)
     job = actions.queue_job(tenant.organisation, body.kind, actor_of(tenant))
     return Status(202, _run_out(job, org))
 
@@ -180,7 +173,7 @@ def run(request: HttpRequest, org: Slug, body: RunIn) -> Status:
     summary="En kørsel og dens fremdrift",
 )
 def run_detail(request: HttpRequest, org: Slug, run_id: Id) -> dict[str, Any]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     job = get_object_or_404(ClassificationJob.objects.for_tenant(tenant), pk=run_id)
     return _run_out(job, org)
 
@@ -197,7 +190,7 @@ def review(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     segment: Annotated[str, Query(pattern="^([0-9]{8})?$")] = "",
 ) -> dict[str, Any]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     groups, total = queries.review_groups(
         tenant.organisation, limit=limit, offset=offset, segment=segment
     )
@@ -230,7 +223,7 @@ def review(
     summary="Bekræft grupper som en kode/et produkt (evt. som regel)",
 )
 def confirm(request: HttpRequest, org: Slug, body: ConfirmIn) -> Status:
-    tenant = _tenant(request, org, CLASSIFY_LINES)
+    tenant = tenant_of(request, org, CLASSIFY_LINES)
     pairs = [tuple(g.split("|", 1)) for g in body.groups if "|" in g]
     try:
         job = actions.confirm_groups(
@@ -254,7 +247,7 @@ def confirm(request: HttpRequest, org: Slug, body: ConfirmIn) -> Status:
     summary="Brugernes regler",
 )
 def rules(request: HttpRequest, org: Slug) -> list[dict[str, Any]]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     return [
         {
             "id": r.pk,
@@ -273,7 +266,7 @@ def rules(request: HttpRequest, org: Slug) -> list[dict[str, Any]]:
     summary="Klassificér tekster med organisationens regler og model (gemmer intet)",
 )
 def texts(request: HttpRequest, org: Slug, body: TextsIn) -> list[dict[str, Any]]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     knowledge = actions.knowledge_for(tenant.organisation)
     rows = [
         {"description": item.description, "supplier_cvr": item.supplier_cvr or None}

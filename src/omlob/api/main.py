@@ -205,8 +205,7 @@ def _check_kind(kind: str | None) -> None:
     summary="Opret enhed",
 )
 def create_unit(request: HttpRequest, org: Slug, payload: UnitIn) -> Status:
-    tenant = tenant_of(request, org)
-    tenant.require(EDIT_STRUCTURE)
+    tenant = tenant_of(request, org, EDIT_STRUCTURE)
     _check_kind(payload.kind)
     unit = actions.create_unit(
         actor=actor_of(tenant),

@@ -21,7 +21,6 @@ from ninja.files import UploadedFile
 from omlob.api.auth import actor_of, tenant_of
 from omlob.api.schemas import MAX_ID, ErrorOut
 from omlob.organisations.roles import IMPORT_PURCHASES, VIEW_PURCHASES
-from omlob.organisations.tenancy import Tenant
 from omlob.spend import actions, queries
 from omlob.spend.models import Batch, ImportJob, MappingProfile
 
@@ -86,12 +85,6 @@ class UnmappedOut(Schema):
     suppliers: int
 
 
-def _tenant(request: HttpRequest, org: str, permission: str) -> Tenant:
-    tenant = tenant_of(request, org)
-    tenant.require(permission)
-    return tenant
-
-
 def _batch_out(batch: Batch, org: str) -> dict[str, Any]:
     return {
         "batch": batch.pk,
@@ -138,7 +131,7 @@ def _job_out(job: ImportJob, org: str) -> dict[str, Any]:
     summary="Importerede batcher",
 )
 def batches(request: HttpRequest, org: Slug) -> list[dict[str, Any]]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     return [_batch_out(b, org) for b in Batch.objects.for_tenant(tenant)[:1000]]
 
 
@@ -148,7 +141,7 @@ def batches(request: HttpRequest, org: Slug) -> list[dict[str, Any]]:
     summary="Én batch",
 )
 def batch(request: HttpRequest, org: Slug, batch_id: Id) -> dict[str, Any]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     return _batch_out(get_object_or_404(Batch.objects.for_tenant(tenant), pk=batch_id), org)
 
 
@@ -158,7 +151,7 @@ def batch(request: HttpRequest, org: Slug, batch_id: Id) -> dict[str, Any]:
     summary="Slet en batch og alle dens linjer",
 )
 def batch_delete(request: HttpRequest, org: Slug, batch_id: Id) -> Status:
-    tenant = _tenant(request, org, IMPORT_PURCHASES)
+    tenant = tenant_of(request, org, IMPORT_PURCHASES)
     found = get_object_or_404(Batch.objects.for_tenant(tenant), pk=batch_id)
     actions.delete_batch(actor=actor_of(tenant), batch=found)
     return Status(204, None)
@@ -177,7 +170,7 @@ def batch_rejected(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=100_000_000)] = 0,
 ) -> dict[str, Any]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     found = get_object_or_404(Batch.objects.for_tenant(tenant), pk=batch_id)
     total, rows = queries.batch_rejects(found, kind=kind, offset=offset, limit=limit)
     return {
@@ -211,7 +204,7 @@ def import_start(
     currency: Form[str] = "DKK",
     profile: Form[str] = "",
 ) -> Status:
-    tenant = _tenant(request, org, IMPORT_PURCHASES)
+    tenant = tenant_of(request, org, IMPORT_PURCHASES)
     if not files:
         raise ValidationError("Vælg mindst én fil (feltet 'files').")
     if len(currency) != 3 or not currency.isalpha():
@@ -239,7 +232,7 @@ def import_start(
     summary="En imports status og fremdrift",
 )
 def import_status(request: HttpRequest, org: Slug, job_id: Id) -> dict[str, Any]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     job = get_object_or_404(ImportJob.objects.for_tenant(tenant), pk=job_id)
     return _job_out(job, org)
 
@@ -250,5 +243,5 @@ def import_status(request: HttpRequest, org: Slug, job_id: Id) -> dict[str, Any]
     summary="EAN-numre og omkostningssteder på linjer, der ikke passer til en enhed",
 )
 def unmapped_units(request: HttpRequest, org: Slug) -> list[dict[str, Any]]:
-    tenant = _tenant(request, org, VIEW_PURCHASES)
+    tenant = tenant_of(request, org, VIEW_PURCHASES)
     return [c.__dict__ for c in queries.unmapped_codes(tenant.organisation)]

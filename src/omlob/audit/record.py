@@ -26,6 +26,11 @@ class Actor:
         name = user.get_username() if user is not None else "?"
         return cls(user=user, label=f"{name} ({via})" if via else name)
 
+    @property
+    def saved_user(self) -> AbstractBaseUser | None:
+        """The user as a database row to point at (None for the system or an unsaved user)."""
+        return self.user if self.user is not None and self.user.pk else None
+
     @classmethod
     def system(cls, label: str = "system") -> Actor:
         return cls(user=None, label=label)
@@ -64,7 +69,7 @@ def event(
     """An unsaved event for ``obj``; :func:`record_event` and :func:`record_events` save it."""
     return AuditEvent(
         organisation=organisation,
-        actor=actor.user if actor.user is not None and actor.user.pk else None,
+        actor=actor.saved_user,
         actor_label=actor.label[:200],
         action=action,
         object_type=obj._meta.label_lower,

@@ -375,7 +375,7 @@ def confirm_groups(
                     "unspsc": code,
                     "product": product,
                     "labels": taxonomy_labels,
-                    "created_by": actor.user if actor.user is not None and actor.user.pk else None,
+                    "created_by": actor.saved_user,
                 },
             )
             confirmation_ids.append(confirmation.pk)
@@ -483,7 +483,7 @@ def queue_job(
         organisation=org,
         kind=kind,
         params=params or {},
-        created_by=actor.user if actor and actor.user is not None and actor.user.pk else None,
+        created_by=actor.saved_user if actor else None,
     )
     transaction.on_commit(lambda: run_classification_task.enqueue(job.pk))
     return job

@@ -10,7 +10,9 @@ and either land whole or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -36,6 +38,29 @@ _YES = {"1", "ja", "j", "x", "yes", "y", "true", "øko", "økologisk"}
 class Loaded:
     created: int
     updated: int
+
+
+def _upsert(
+    queryset: Any,
+    key: str,
+    rows: dict[str, tuple[str, str]],
+    fields: tuple[str, str],
+    build: Callable[[str, tuple[str, str]], Any],
+) -> Loaded:
+    """Create the rows that are new and update those whose fields changed, in one go."""
+    with transaction.atomic():
+        existing = {getattr(obj, key): obj for obj in queryset}
+        new = [build(k, values) for k, values in rows.items() if k not in existing]
+        changed = []
+        for k, values in rows.items():
+            obj = existing.get(k)
+            if obj is not None and tuple(getattr(obj, f) for f in fields) != values:
+                for name, value in zip(fields, values, strict=True):
+                    setattr(obj, name, value)
+                changed.append(obj)
+        queryset.model.objects.bulk_create(new, batch_size=1000)
+        queryset.model.objects.bulk_update(changed, list(fields), batch_size=1000)
+    return Loaded(len(new), len(changed))
 
 
 def _columns(table: Table, wanted: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> dict:
@@ -84,24 +109,19 @@ def load_items(org: Organisation, supplier_cvr: str, data: bytes, name: str) -> 
         elif label.lower() in {"0", "nej", "n", "no", "false", "konv", "konventionel"}:
             label = ""
         rows[number[:100]] = (text[:300], label[:300])
-    with transaction.atomic():
-        existing = {
-            i.item_number: i for i in ItemMaster.objects.filter(organisation=org, supplier_cvr=cvr)
-        }
-        new = [
-            ItemMaster(organisation=org, supplier_cvr=cvr, item_number=n, description=t, labels=lab)
-            for n, (t, lab) in rows.items()
-            if n not in existing
-        ]
-        changed = []
-        for number, (text, label) in rows.items():
-            item = existing.get(number)
-            if item is not None and (item.description, item.labels) != (text, label):
-                item.description, item.labels = text, label
-                changed.append(item)
-        ItemMaster.objects.bulk_create(new, batch_size=1000)
-        ItemMaster.objects.bulk_update(changed, ["description", "labels"], batch_size=1000)
-    return Loaded(len(new), len(changed))
+    return _upsert(
+        ItemMaster.objects.filter(organisation=org, supplier_cvr=cvr),
+        "item_number",
+        rows,
+        ("description", "labels"),
+        lambda number, values: ItemMaster(
+            organisation=org,
+            supplier_cvr=cvr,
+            item_number=number,
+            description=values[0],
+            labels=values[1],
+        ),
+    )
 
 
 def load_trades(org: Organisation, data: bytes, name: str) -> Loaded:
@@ -130,19 +150,12 @@ def load_trades(org: Organisation, data: bytes, name: str) -> Loaded:
 
 def store_trades(org: Organisation, rows: dict[str, tuple[str, str]]) -> Loaded:
     """Save CVR → (name, NACE) for the organisation: new ones created, changed ones updated."""
-    with transaction.atomic():
-        existing = {t.cvr: t for t in SupplierTrade.objects.filter(organisation=org)}
-        new = [
-            SupplierTrade(organisation=org, cvr=cvr, name=label, nace=nace)
-            for cvr, (label, nace) in rows.items()
-            if cvr not in existing
-        ]
-        changed = []
-        for cvr, (label, nace) in rows.items():
-            trade = existing.get(cvr)
-            if trade is not None and (trade.name, trade.nace) != (label, nace):
-                trade.name, trade.nace = label, nace
-                changed.append(trade)
-        SupplierTrade.objects.bulk_create(new)
-        SupplierTrade.objects.bulk_update(changed, ["name", "nace"])
-    return Loaded(len(new), len(changed))
+    return _upsert(
+        SupplierTrade.objects.filter(organisation=org),
+        "cvr",
+        rows,
+        ("name", "nace"),
+        lambda cvr, values: SupplierTrade(
+            organisation=org, cvr=cvr, name=values[0], nace=values[1]
+        ),
+    )
