@@ -117,6 +117,11 @@ def test_an_import_is_classified_line_by_line(world, batch, invoices):
     classified = ClassifiedBatch.objects.get(batch=batch)
     assert classified.lines == batch.accepted
     assert classified.high_spend_dkk > 0
+    # The batch's line list shows each line's classification.
+    from omlob.spend import queries as spend_queries
+
+    _total, page = spend_queries.batch_lines(batch, limit=5)
+    assert [row["unspsc"] for row in page] == [results[row["line_key"]]["unspsc"] for row in page]
     # Food bought by the kilogram has its weight.
     kilos = [r for r in results.values() if r["kg"] is not None and r["segment"] == "50000000"]
     assert kilos

@@ -138,9 +138,20 @@ def batch_lines(
             like = f"%{search}%"
             params = [like, like, like]
         total = con.execute(f"SELECT count(*) FROM lines WHERE {where}", params).fetchone()
+        # The line's classification, when the batch has been classified.
+        result = storage.classified_path(batch.organisation_id, batch.pk)
+        joined, extra = "", ""
+        if result.exists():
+            joined = (
+                f" LEFT JOIN read_parquet({quote(str(result))}, hive_partitioning = false) c"
+                " USING (line_key)"
+            )
+            extra = ", c.unspsc, c.product, c.confidence, c.quality, c.labels AS found_labels"
         cursor = con.execute(
-            f"SELECT {', '.join(LINE_COLUMNS)} FROM lines WHERE {where} "
-            f"ORDER BY source_file, source_ref LIMIT {int(limit)} OFFSET {int(offset)}",
+            f"SELECT lines.line_key, {', '.join('lines.' + c for c in LINE_COLUMNS)}{extra} "
+            f"FROM lines{joined} "
+            f"WHERE {where} ORDER BY source_file, source_ref "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}",
             params,
         )
         names = [d[0] for d in cursor.description]

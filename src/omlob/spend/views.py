@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omlob.audit.record import Actor
+from omlob.core.classify.labels import LABEL_NAMES
+from omlob.core.classify.taxonomy import load_taxonomy
 from omlob.core.export import csv_bytes, xlsx_bytes
 from omlob.core.fieldmapping import missing_required
 from omlob.core.lineschema import FIELD_LABELS
@@ -264,7 +266,18 @@ def batch_detail(request: HttpRequest, org: str, pk: int) -> HttpResponse:
         total, _rows = queries.batch_lines(batch, limit=0, search=query)
 
         def fetch(offset: int, limit: int) -> list[dict[str, Any]]:
-            return queries.batch_lines(batch, offset=offset, limit=limit, search=query)[1]
+            rows = queries.batch_lines(batch, offset=offset, limit=limit, search=query)[1]
+            taxonomy = load_taxonomy()
+            for row in rows:
+                product = taxonomy.products.get(row.get("product") or "")
+                row["class_title"] = taxonomy.title(row.get("unspsc"))
+                row["product_name"] = product.name_da if product else ""
+                row["found_labels"] = [
+                    LABEL_NAMES.get(label, label)
+                    for label in (row.get("found_labels") or "").split(",")
+                    if label
+                ]
+            return rows
     else:
         kind = "invalid" if view == "afviste" else "duplicate"
         total, _rows = queries.batch_rejects(batch, kind=kind, limit=0)

@@ -201,11 +201,15 @@ def train_model(
 
 
 def base_corpus(taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
-    """The shipped training texts with their UNSPSC codes, plus product names and keywords."""
+    """The shipped training texts (``training_lines*.csv``) with their UNSPSC codes, plus the
+    product list's names and keywords."""
     texts: list[str] = []
     codes: list[str] = []
-    source = data_folder().joinpath("training_lines.csv")
-    if source.is_file():
+    sources = sorted(
+        (e for e in data_folder().iterdir() if e.name.startswith("training_lines")),
+        key=lambda e: e.name,
+    )
+    for source in sources:
         with source.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 code = normalise_unspsc(row.get("unspsc"))
