@@ -39,8 +39,18 @@ class ConfirmForm(forms.Form):
         max_length=11,
         help_text=_("2, 4, 6 eller 8 cifre, fx 50131701 eller 5013."),
     )
-    product = forms.ChoiceField(label=_("Produkt"), required=False, choices=())
-    organic = forms.ChoiceField(label=_("Økologi"), required=False, choices=ORGANIC_CHOICES)
+    product = forms.ChoiceField(
+        label=_("Produkt"),
+        required=False,
+        choices=(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    organic = forms.ChoiceField(
+        label=_("Økologi"),
+        required=False,
+        choices=ORGANIC_CHOICES,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     make_rule = forms.BooleanField(label=_("Gør det til en regel"), required=False)
     rule_for_supplier = forms.BooleanField(
         label=_("Kun for denne leverandør"), required=False, initial=True
