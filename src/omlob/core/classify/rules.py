@@ -176,40 +176,42 @@ class RuleSet:
                 if rule is not None:
                     return RuleMatch(rule, key, USER, "Bekræftet tekst")
         tokens = words(normalised)
-        scored: list[tuple[float, _Entry]] = []
+        # (score, entry, how it matched: "", "stem", "modifier" or "head"; after "til" …)
+        scored: list[tuple[float, _Entry, str, bool]] = []
         dependent = False
         for index, token in enumerate(tokens):
             factor = DEPENDENT if dependent else 1.0
-            dependent = dependent or token in _DEPENDENT_AFTER
             for size in range(len(token), 1, -1):
                 prefix = token[:size]
                 for entry in self._first.get(prefix, ()):
                     weight = self._weigh(entry, tokens, index)
                     if weight:
-                        scored.append((factor * weight * len(entry.keyword), entry))
+                        kind = {EXACT: "", STEM: "stem"}.get(weight, "modifier")
+                        scored.append(
+                            (factor * weight * len(entry.keyword), entry, kind, dependent)
+                        )
             # Compound heads: "letmælk" → "mælk", "æblemost" → "most"; the part before the
             # head must be a word of its own (two letters at least: not "s|hare").
             ends = {len(token) - len(s) for s in _INFLECTIONS if token.endswith(s)}
             for end in ends:
                 for start in range(2, end - 3):
                     for entry in self._heads.get(token[start:end], ()):
-                        scored.append((factor * HEAD * len(entry.keyword), entry))
-        scored = [
-            (score, entry)
-            for score, entry in scored
-            if entry.rule.supplier_cvr in (None, supplier_cvr)
-        ]
+                        scored.append(
+                            (factor * HEAD * len(entry.keyword), entry, "head", dependent)
+                        )
+            dependent = dependent or token in _DEPENDENT_AFTER
+        scored = [item for item in scored if item[1].rule.supplier_cvr in (None, supplier_cvr)]
         if not scored:
             return None
         # User rules first, then by score.
         scored.sort(key=lambda item: (item[1].rule.source == "user", item[0]), reverse=True)
-        best_score, best = scored[0]
+        best_score, best, kind, after = scored[0]
         if best.rule.source == "user":
             return RuleMatch(best.rule, best.keyword, USER, f"Brugerregel «{best.keyword}»")
         rival = next(
             (
                 score
-                for score, entry in scored[1:]
+                for score, entry, _kind, _after in scored[1:]
                 if family_of(entry.rule.unspsc) != family_of(best.rule.unspsc)
             ),
             0.0,
@@ -219,10 +221,13 @@ class RuleSet:
         if rival >= 0.85 * best_score:
             confidence = min(confidence, AMBIGUOUS)
             reason += " (tvetydigt: andre nøgleord peger et andet sted hen)"
-        if best_score < len(best.keyword) * STEM * DEPENDENT:
+        if kind == "modifier":
             confidence = min(confidence, 0.6)
-            reason += " (kun som en del af et sammensat ord)"
-        elif best_score < len(best.keyword) * STEM:
+            reason += " (kun som første led af et sammensat ord)"
+        elif kind == "head":
+            confidence = min(confidence, AMBIGUOUS)
+            reason += " (som sidste led af et sammensat ord)"
+        if after:
             confidence = min(confidence, AMBIGUOUS)
             reason += " (efter «til», «af» o.l.: linjen handler måske om noget andet)"
         if best.rule.unspsc[:2] < "70" and any(token.startswith(_SERVICE_CUES) for token in tokens):
