@@ -266,3 +266,50 @@ def test_a_rule_change_reclassifies_only_affected_lines(knowledge: Knowledge):
     assert by_key[0]["step"] == "rule"
     assert by_key[1] == {r["line_key"]: r for r in old.to_pylist()}[1]
     assert merged.num_rows == 4 and changed >= 1
+
+
+def test_a_confirmation_cannot_make_a_service_organic(knowledge: Knowledge):
+    confirmed = Knowledge(
+        taxonomy=knowledge.taxonomy,
+        model=knowledge.model,
+        confirmed={
+            (None, "kursus i økologisk madlavning"): Confirmed("86101700", None, ("organic",)),
+            (None, "bio opvasketabs"): Confirmed("47131800", None, None),
+        },
+    )
+    course, tabs = classify_texts(
+        confirmed,
+        [{"description": "Kursus i økologisk madlavning"}, {"description": "Bio opvasketabs"}],
+    )
+    assert course.step == "confirmed" and course.labels == []
+    assert tabs.step == "confirmed" and tabs.labels == []
+
+
+def test_a_partial_rerun_leans_on_the_same_supplier_profile(knowledge: Knowledge):
+    rows = [
+        {
+            "line_key": i,
+            "description": f"Letmælk {i} l",
+            "supplier_cvr": "12345674",
+            "classification_code": "50131701",
+            "quantity": 1.0,
+        }
+        for i in range(1, 7)
+    ]
+    rows.append(
+        {
+            "line_key": 99,
+            "description": "Div varer xyz",
+            "supplier_cvr": "12345674",
+            "quantity": 1.0,
+        }
+    )
+    con = duckdb.connect()
+    con.register("some_lines", _lines(rows))
+    old = classify_table(con, "some_lines", knowledge)
+    con.register("old", old)
+    before = {r["line_key"]: r for r in old.to_pylist()}[99]
+    assert before["step"] == "supplier" and before["family"] == "50130000"
+    merged, _changed = reclassify(con, "some_lines", "old", knowledge, "line_key = 99")
+    after = {r["line_key"]: r for r in merged.to_pylist()}[99]
+    assert (after["step"], after["unspsc"]) == (before["step"], before["unspsc"])

@@ -358,3 +358,27 @@ def test_supplier_trades_load_whole_or_not_at_all(world):
 
     [line] = classify_texts(knowledge, [{"supplier_cvr": "12345674", "description": "Fragt"}])
     assert line.unspsc
+
+
+def test_suggestions_are_confirmed_all_or_none(world):
+    job = actions.confirm_suggestions(
+        actor=ACTOR,
+        org=world.nordby,
+        groups=[
+            ("12345674", "rosenkål frost", "50440000", "food.brussels_sprouts"),  # frozen state
+            ("12345674", "letmælk", "50131701", ""),
+        ],
+    )
+    assert job.kind == ClassificationJob.Kind.AFFECTED
+    assert Confirmation.objects.count() == 2
+    with pytest.raises(actions.ClassificationError):
+        actions.confirm_suggestions(
+            actor=ACTOR,
+            org=world.nordby,
+            groups=[("12345674", "kaffe", "50201706", ""), ("12345674", "te", "99", "")],
+        )
+    with pytest.raises(actions.ClassificationError, match="CVR"):
+        actions.confirm_groups(
+            actor=ACTOR, org=world.nordby, groups=[("x" * 60, "kaffe")], unspsc="50201706"
+        )
+    assert Confirmation.objects.count() == 2

@@ -13,15 +13,17 @@ from those batches before that moment are stale (the footprint and organic pages
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 import pyarrow as pa
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from omlob.audit.record import Actor, record_event
@@ -69,6 +71,23 @@ Progress = Callable[[str, float], None]
 
 class ClassificationError(Exception):
     """A user-facing problem (unknown code or product), message in Danish."""
+
+
+@contextlib.contextmanager
+def organisation_lock(org_id: int) -> Iterator[None]:
+    """One classification job at a time per organisation, across processes on this machine.
+
+    Jobs read, change and rewrite the same result files and number model versions; the
+    worker and ``omlob classify`` take this lock (an advisory file lock) around that work.
+    """
+    folder = storage.data_dir() / "classified" / f"organisation={int(org_id)}"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --- knowledge -----------------------------------------------------------------------------
@@ -194,6 +213,35 @@ def _register(
     return classified
 
 
+def _classify_batch(
+    batch: Batch,
+    knowledge: Knowledge,
+    model: CoreModel,
+    index: int,
+    count: int,
+    progress: Progress | None,
+) -> ClassifiedBatch | None:
+    """Classify one batch and register its result; None when the batch went away meanwhile."""
+    if not Batch.objects.filter(pk=batch.pk).exists():
+        return None
+    con = duckdb.connect()
+    try:
+        relation = _lines_relation(con, batch)
+
+        def report(fraction: float) -> None:
+            if progress:
+                progress(f"Klassificerer batch {batch.pk}", 0.05 + 0.9 * (index + fraction) / count)
+
+        result = classify_table(con, relation, knowledge, progress=report)
+        try:
+            return _register(batch, result, con, model.version)
+        except IntegrityError:  # deleted while we worked: leave no file behind
+            storage.remove(storage.classified_path(batch.organisation_id, batch.pk))
+            return None
+    finally:
+        con.close()
+
+
 def classify(
     org: Organisation,
     batches: Iterable[Batch] | None = None,
@@ -209,22 +257,14 @@ def classify(
     knowledge = knowledge_for(org, model)
     totals: dict[str, Any] = {"lines": 0, "high_lines": 0, "by_step": {}}
     spend = high = Decimal(0)
-    for index, batch in enumerate(todo):
-        con = duckdb.connect()
-        try:
-            relation = _lines_relation(con, batch)
-
-            def report(fraction: float, index: int = index, batch_id: int = batch.pk) -> None:
-                if progress:
-                    progress(
-                        f"Klassificerer batch {batch_id}",
-                        0.05 + 0.9 * (index + fraction) / max(1, len(todo)),
-                    )
-
-            result = classify_table(con, relation, knowledge, progress=report)
-            classified = _register(batch, result, con, model.version)
-        finally:
-            con.close()
+    with organisation_lock(org.pk):
+        done = [
+            _classify_batch(batch, knowledge, model, index, len(todo), progress)
+            for index, batch in enumerate(todo)
+        ]
+    for classified in done:
+        if classified is None:
+            continue
         totals["lines"] += classified.lines
         totals["high_lines"] += classified.high_lines
         spend += classified.spend_dkk
@@ -260,6 +300,21 @@ def reclassify_affected(
     wanted_rules = set(rule_ids)
     rules = [rule for rule in user_rules(org) if rule.rule_id in wanted_rules]
     knowledge = knowledge_for(org)
+    with organisation_lock(org.pk):
+        changed_lines = _reclassify_batches(org, knowledge, confirmations, rules, steps, progress)
+    if progress:
+        progress("Færdig", 1.0)
+    return {"changed_lines": changed_lines, "seconds": round(time.monotonic() - started, 3)}
+
+
+def _reclassify_batches(
+    org: Organisation,
+    knowledge: Knowledge,
+    confirmations: Sequence[Confirmation],
+    rules: Sequence[CoreRule],
+    steps: Sequence[str],
+    progress: Progress | None,
+) -> int:
     assert knowledge.model is not None
     changed_lines = 0
     batches = list(
@@ -309,9 +364,7 @@ def reclassify_affected(
             )
         finally:
             con.close()
-    if progress:
-        progress("Færdig", 1.0)
-    return {"changed_lines": changed_lines, "seconds": round(time.monotonic() - started, 3)}
+    return changed_lines
 
 
 # --- learning from people ------------------------------------------------------------------
@@ -330,11 +383,19 @@ def _validated(unspsc: str, product: str) -> tuple[str, str]:
         raise ClassificationError(
             f"«{unspsc}» er ikke en kendt UNSPSC-kode (2, 4, 6 eller 8 cifre)."
         )
-    if product and taxonomy.products[product].unspsc[:4] != code[:4]:
+    if product and not _same_family(taxonomy.products[product].unspsc, code):
         raise ClassificationError(
             "Produktet hører til en anden UNSPSC-familie end den valgte kode."
         )
     return code, product
+
+
+def _same_family(product_code: str, code: str) -> bool:
+    """The product belongs under the code: same family, or the frozen, canned or dried
+    family of a fresh fruit or vegetable (a product keeps its name in every state)."""
+    if product_code[:4] == code[:4]:
+        return True
+    return product_code[:4] in ("5030", "5040") and code[:3] == product_code[:3]
 
 
 def confirm_groups(
@@ -353,15 +414,51 @@ def confirm_groups(
     The re-classification of the affected lines is queued; the job is returned.
     """
     code, product = _validated(unspsc, product)
-    if not groups:
+    return _confirm(
+        actor,
+        org,
+        [(cvr, text, code, product) for cvr, text in groups],
+        organic,
+        make_rule,
+        rule_for_supplier,
+    )
+
+
+def confirm_suggestions(
+    *,
+    actor: Actor,
+    org: Organisation,
+    groups: Sequence[tuple[str, str, str, str]],
+    organic: bool | None = None,
+    make_rule: bool = False,
+    rule_for_supplier: bool = True,
+) -> ClassificationJob:
+    """Confirm groups each as its own suggestion (CVR, text, code, product): all or none."""
+    items = [(cvr, text, *_validated(code, product)) for cvr, text, code, product in groups]
+    return _confirm(actor, org, items, organic, make_rule, rule_for_supplier)
+
+
+def _confirm(
+    actor: Actor,
+    org: Organisation,
+    items: Sequence[tuple[str, str, str, str]],
+    organic: bool | None,
+    make_rule: bool,
+    rule_for_supplier: bool,
+) -> ClassificationJob:
+    """Store confirmations (and rules) in one transaction and queue one re-classification."""
+    if not items:
         raise ClassificationError("Vælg mindst én gruppe af linjer.")
+    for cvr, _text, _code, _product in items:
+        if cvr and not (cvr.isdigit() and len(cvr) <= 40):
+            raise ClassificationError(f"«{cvr[:50]}» er ikke et CVR-nummer.")
     taxonomy_labels = None
     if organic is not None:
         taxonomy_labels = ["organic"] if organic else []
     confirmation_ids: list[int] = []
     rule_ids: list[int] = []
     with transaction.atomic():
-        for cvr, example in groups:
+        for cvr, example, code, product in items:
             normalised = normalise(example)
             key = fingerprint(normalised) or normalised
             if not key:
@@ -422,7 +519,8 @@ def delete_rule(*, actor: Actor, rule: Rule) -> ClassificationJob:
     with transaction.atomic():
         record_event(organisation=org, actor=actor, action="deleted", obj=rule)
         rule.delete()
-        job = queue_job(org, ClassificationJob.Kind.AFFECTED, actor, {"steps": ["rule"]})
+        # Rule lines, and code lines whose product the rule may have named.
+        job = queue_job(org, ClassificationJob.Kind.AFFECTED, actor, {"steps": ["rule", "code"]})
     return job
 
 
@@ -441,6 +539,22 @@ def train(org: Organisation, progress: Progress | None = None) -> TextModel:
     if progress:
         progress("Samler træningsdata", 0.05)
     texts, codes, confirmed = training_examples(org)
+    with organisation_lock(org.pk):
+        row = _train_version(org, texts, codes, confirmed, progress)
+    if progress:
+        progress("Klassificerer de linjer, modellen afgjorde eller kunne afgøre", 0.7)
+    # The model decides, overrules or backs these steps: their lines may change.
+    reclassify_affected(org, steps=("rule", "model", "supplier", "account", "fallback"))
+    return row
+
+
+def _train_version(
+    org: Organisation,
+    texts: list[str],
+    codes: list[str],
+    confirmed: int,
+    progress: Progress | None,
+) -> TextModel:
     version = (
         TextModel.objects.filter(organisation=org)
         .order_by("-version")
@@ -464,9 +578,6 @@ def train(org: Organisation, progress: Progress | None = None) -> TextModel:
             metrics=model.metrics,
             active=True,
         )
-    if progress:
-        progress("Klassificerer de linjer, modellen afgjorde", 0.7)
-    reclassify_affected(org, steps=("model", "supplier", "account", "fallback"))
     return row
 
 

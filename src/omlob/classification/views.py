@@ -197,27 +197,24 @@ def _confirm(request: HttpRequest, tenant: Tenant, form: ConfirmForm) -> Classif
             make_rule=data["make_rule"],
             rule_for_supplier=data["rule_for_supplier"],
         )
-    # Accept each group's own suggestion.
+    # Accept each group's own suggestion, all in one go.
     current, _total = queries.review_groups(tenant.organisation, limit=5000)
     by_key = {g.group_key: g for g in current}
-    job = None
-    for cvr, text in pairs:
-        group = by_key.get(f"{cvr}|{text}")
-        if group is None or not group.unspsc:
-            continue
-        job = actions.confirm_groups(
-            actor=actor,
-            org=tenant.organisation,
-            groups=[(cvr, text)],
-            unspsc=group.unspsc,
-            product=group.product or "",
-            organic=organic,
-            make_rule=data["make_rule"],
-            rule_for_supplier=data["rule_for_supplier"],
-        )
-    if job is None:
+    suggestions = [
+        (cvr, text, group.unspsc, group.product or "")
+        for cvr, text in pairs
+        if (group := by_key.get(f"{cvr}|{text}")) is not None and group.unspsc
+    ]
+    if not suggestions:
         raise actions.ClassificationError(_("De valgte grupper har intet forslag at bekræfte."))
-    return job
+    return actions.confirm_suggestions(
+        actor=actor,
+        org=tenant.organisation,
+        groups=suggestions,
+        organic=organic,
+        make_rule=data["make_rule"],
+        rule_for_supplier=data["rule_for_supplier"],
+    )
 
 
 @requires(VIEW_PURCHASES)

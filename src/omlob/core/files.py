@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,6 +25,6 @@ def fsync_rename(tmp: Path, final: Path) -> None:
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     """Write ``table`` as zstd Parquet to a temporary name, fsync, rename into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
     pq.write_table(table, tmp, compression="zstd")
     fsync_rename(tmp, path)

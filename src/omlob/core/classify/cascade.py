@@ -359,7 +359,11 @@ PROFILE_MIN_LINES = 5
 PROFILE_SHARE = 0.8
 
 
-def _lean_on_supplier(knowledge: Knowledge, pending: Sequence[_Pending]) -> None:
+def _lean_on_supplier(
+    knowledge: Knowledge,
+    pending: Sequence[_Pending],
+    extra: Mapping[str, Counter[str]] | None = None,
+) -> None:
     """Weak results take the segment (or family) most of the supplier's other texts have.
 
     A foodservice wholesaler's "Div. varer" is most likely food, a taxi company's
@@ -368,6 +372,8 @@ def _lean_on_supplier(knowledge: Knowledge, pending: Sequence[_Pending]) -> None
     confidence stays below :data:`HIGH`, since the evidence is indirect.
     """
     profiles: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, families in (extra or {}).items():
+        profiles[key].update(families)
     for p in pending:
         d = p.decided
         key = p.cvr or p.supplier_text
@@ -422,10 +428,8 @@ def _preserved(unspsc: str, text: str) -> str:
     return unspsc
 
 
-def classify_texts(
-    knowledge: Knowledge, rows: Sequence[Mapping[str, str | None]]
-) -> list[Decision]:
-    """Classify distinct lines given as mappings of :data:`KEY_COLUMNS` (missing = None)."""
+def _decide(knowledge: Knowledge, rows: Sequence[Mapping[str, str | None]]) -> list[_Pending]:
+    """Steps 1–7 for distinct lines (the model runs once for all of them)."""
     pending = [_prepare(knowledge, *(row.get(column) for column in KEY_COLUMNS)) for row in rows]
     undecided = [p for p in pending if p.decided is None]
     predictions: list[object | None] = [None] * len(undecided)
@@ -434,15 +438,19 @@ def classify_texts(
         predictions = list(knowledge.model.predict(texts))
     for p, prediction in zip(undecided, predictions, strict=True):
         p.decided = _finish(knowledge, p, prediction)
-    _lean_on_supplier(knowledge, pending)
+    return pending
+
+
+def _settled(pending: Sequence[_Pending]) -> list[Decision]:
+    """Final touches: state families, labels, notes and their caps, pack sizes."""
     decisions = []
     for p in pending:
         decision = p.decided
         assert decision is not None
         if decision.step in ("rule", "model", "fallback"):
             decision.unspsc = _preserved(decision.unspsc, p.text)
-        if decision.step != "confirmed":
-            decision.labels = settle_labels([*p.labels, *decision.labels], decision.unspsc)
+        own = decision.labels if decision.step == "confirmed" else [*p.labels, *decision.labels]
+        decision.labels = settle_labels(own, decision.unspsc)
         if not p.text:
             p.notes.append("linjen har ingen læsbar tekst")
         if p.notes:
@@ -455,6 +463,15 @@ def classify_texts(
             decision.pack_amount, decision.pack_unit = size.amount, size.unit
         decisions.append(decision)
     return decisions
+
+
+def classify_texts(
+    knowledge: Knowledge, rows: Sequence[Mapping[str, str | None]]
+) -> list[Decision]:
+    """Classify distinct lines given as mappings of :data:`KEY_COLUMNS` (missing = None)."""
+    pending = _decide(knowledge, rows)
+    _lean_on_supplier(knowledge, pending)
+    return _settled(pending)
 
 
 _MEASURE_SQL = f"""
@@ -500,8 +517,12 @@ def classify_table(
     knowledge: Knowledge,
     *,
     progress: Callable[[float], None] | None = None,
+    profiles: Mapping[str, Counter[str]] | None = None,
 ) -> pa.Table:
     """Classify the lines of a DuckDB relation/view named ``lines``; a RESULT_SCHEMA table.
+
+    ``profiles``: supplier → confidently classified families of lines outside ``lines``
+    (see :func:`supplier_profiles`), so a partial re-run leans on the same evidence.
 
     The relation needs ``line_key``, ``quantity``, ``unit`` and the :data:`KEY_COLUMNS`.
     """
@@ -522,12 +543,16 @@ def classify_table(
     )
     keys = con.execute(f"SELECT key_id, {', '.join(KEY_COLUMNS)} FROM classify_keys").fetchall()
     rows = [dict(zip(("key_id", *KEY_COLUMNS), row, strict=True)) for row in keys]
-    decisions: list[Decision] = []
-    chunk = 20_000
+    pending: list[_Pending] = []
+    chunk = 5_000
     for start in range(0, len(rows), chunk):
-        decisions.extend(classify_texts(knowledge, rows[start : start + chunk]))
+        pending.extend(_decide(knowledge, rows[start : start + chunk]))
         if progress:
             progress(min(1.0, (start + chunk) / max(1, len(rows))))
+    # Supplier profiles over all of the run's texts (and the lines around it, when only
+    # some are classified again).
+    _lean_on_supplier(knowledge, pending, profiles)
+    decisions = _settled(pending)
     taxonomy = knowledge.taxonomy
     products = taxonomy.products
     decided = pa.table(
@@ -626,6 +651,25 @@ def affected_condition(
     )
 
 
+def supplier_profiles(
+    con: duckdb.DuckDBPyConnection, lines: str, result: str
+) -> dict[str, Counter[str]]:
+    """Supplier → families of its confidently classified distinct texts, from a stored result."""
+    rows = con.execute(
+        f"""
+        SELECT DISTINCT l.supplier_cvr, l.supplier_name, l.description, r.family
+        FROM {lines} l JOIN {result} r USING (line_key)
+        WHERE r.confidence >= {HIGH} AND r.family IS NOT NULL
+        """
+    ).fetchall()
+    profiles: dict[str, Counter[str]] = defaultdict(Counter)
+    for cvr, name, _text, family in rows:
+        key = cvr or normalise(name)
+        if key:
+            profiles[key][family[:4] + "0000"] += 1
+    return profiles
+
+
 def reclassify(
     con: duckdb.DuckDBPyConnection,
     lines: str,
@@ -640,7 +684,10 @@ def reclassify(
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW reclassify_lines AS SELECT * FROM {lines} WHERE {condition}"
     )
-    fresh = classify_table(con, "reclassify_lines", knowledge)
+    profiles = supplier_profiles(
+        con, f"(SELECT * FROM {lines} WHERE NOT ({condition}))", old_result
+    )
+    fresh = classify_table(con, "reclassify_lines", knowledge, profiles=profiles)
     con.register("fresh_result", fresh)
     try:
         merged = con.execute(
