@@ -313,3 +313,18 @@ def test_a_partial_rerun_leans_on_the_same_supplier_profile(knowledge: Knowledge
     merged, _changed = reclassify(con, "some_lines", "old", knowledge, "line_key = 99")
     after = {r["line_key"]: r for r in merged.to_pylist()}[99]
     assert (after["step"], after["unspsc"]) == (before["step"], before["unspsc"])
+
+
+def test_a_text_of_only_numbers_and_units_still_has_a_group(knowledge: Knowledge):
+    from omlob.core.classify.cascade import text_key
+
+    assert text_key("Letmælk 1 l") == text_key("LETMÆLK 6 x 1 L") == "letmælk"
+    assert text_key("1 kg") == "1 kg"  # nothing else left: the whole text
+    assert text_key("") == ""
+    con = duckdb.connect()
+    con.register(
+        "some_lines",
+        _lines([{"line_key": 1, "description": "1 kg", "supplier_cvr": "12345674"}]),
+    )
+    [row] = classify_table(con, "some_lines", knowledge).to_pylist()
+    assert row["group_key"] == "12345674|1 kg"

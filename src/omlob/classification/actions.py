@@ -43,6 +43,7 @@ from omlob.core.classify.cascade import (
     affected_condition,
     classify_table,
     reclassify,
+    text_key,
 )
 from omlob.core.classify.model import (
     TextModel as CoreModel,
@@ -57,7 +58,6 @@ from omlob.core.classify.model import (
 from omlob.core.classify.rules import Rule as CoreRule
 from omlob.core.classify.rules import RuleSet, builtin_rules
 from omlob.core.classify.taxonomy import load_taxonomy, normalise_unspsc
-from omlob.core.classify.textnorm import fingerprint, normalise
 from omlob.core.files import write_parquet_atomic
 from omlob.core.valuesql import quote
 from omlob.organisations.models import Organisation
@@ -459,8 +459,7 @@ def _confirm(
     rule_ids: list[int] = []
     with transaction.atomic():
         for cvr, example, code, product in items:
-            normalised = normalise(example)
-            key = fingerprint(normalised) or normalised
+            key = text_key(example)
             if not key:
                 continue
             confirmation, _created = Confirmation.objects.update_or_create(

@@ -53,6 +53,7 @@ __all__ = [
     "classify_table",
     "classify_texts",
     "quality_of",
+    "text_key",
 ]
 
 STEPS = ("confirmed", "code", "rule", "model", "supplier", "account", "fallback")
@@ -165,6 +166,13 @@ class _Pending:
     account: str | None = None
 
 
+def text_key(text: str | None) -> str:
+    """What a confirmation and a review group are keyed by: the text without numbers and
+    pack sizes, or the whole normalised text when nothing else is left ("1 kg")."""
+    normalised = normalise(text)
+    return fingerprint(normalised) or normalised
+
+
 def _own_code(
     taxonomy: Taxonomy, code: str | None, scheme: str | None
 ) -> tuple[tuple[str, float, str] | None, str | None]:
@@ -219,7 +227,7 @@ def _prepare(
     pending.supplier_text = normalise(supplier_name)
     pending.labels = detect_labels((text + " " + extra).strip())
     # 1. confirmed by a person
-    key = fingerprint(text) or text
+    key = text_key(text)
     confirmed = knowledge.confirmed.get((cvr, key)) or knowledge.confirmed.get((None, key))
     if confirmed is not None and text:
         labels = list(confirmed.labels) if confirmed.labels is not None else pending.labels
@@ -577,10 +585,7 @@ def classify_table(
             "organic": pa.array([ORGANIC in d.labels for d in decisions], pa.bool_()),
             "reason": pa.array([d.reason for d in decisions], pa.string()),
             "group_key": pa.array(
-                [
-                    (row["supplier_cvr"] or "") + "|" + fingerprint(normalise(row["description"]))
-                    for row in rows
-                ],
+                [(row["supplier_cvr"] or "") + "|" + text_key(row["description"]) for row in rows],
                 pa.string(),
             ),
             "food": pa.array([(d.unspsc or "").startswith("50") for d in decisions], pa.bool_()),
@@ -627,7 +632,7 @@ def affected_condition(
     wanted: list[tuple[str, str]] = []
     for cvr, text in pairs:
         normalised = normalise(text)
-        key = fingerprint(normalised) or normalised
+        key = text_key(text)
         if (
             (cvr, key) in exact
             or key in any_supplier
