@@ -1,10 +1,12 @@
-"""``omlob classify`` and ``omlob classify-text``: the classification cascade on the terminal.
+"""``omlob classify``, ``classify-text`` and the supplier master data: classification on the
+terminal.
 
 ``classify`` re-classifies an organisation's lines with a progress bar (the same code as the
 worker). ``classify-text`` reads one description per line on standard input, optionally
 ``supplier_cvr<TAB>description``, and prints ``unspsc<TAB>product<TAB>confidence<TAB>labels``
 per line: the same cascade without a database (with ``--org``, the organisation's
-confirmations, rules and model take part too).
+confirmations, rules and model take part too). ``supplier-items`` and ``supplier-trades``
+load the master data the cascade reads (:mod:`omlob.classification.masterdata`).
 """
 
 from __future__ import annotations

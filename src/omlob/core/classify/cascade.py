@@ -193,7 +193,7 @@ def _own_code(
     if unspsc is None and len(re.sub(r"\D", "", raw)) == 8:
         unspsc = re.sub(r"\D", "", raw)
     if unspsc:
-        cpv = taxonomy.from_cpv(unspsc) if unspsc[:2] in {k[:2] for k in taxonomy.cpv} else None
+        cpv = taxonomy.from_cpv(unspsc)
         if cpv and not taxonomy.known(unspsc):
             return (
                 (cpv, 0.7, f"{raw} findes ikke i UNSPSC, men er en CPV-kode: via krydsreference"),

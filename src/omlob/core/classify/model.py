@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import hashlib
 import os
 from collections import Counter
@@ -229,9 +230,11 @@ def base_corpus(taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
     return texts, codes
 
 
-def _corpus_digest(taxonomy: Taxonomy) -> str:
+@functools.cache
+def _corpus_digest(version: str) -> str:
+    """A fingerprint of the shipped tables (read once per process: they do not change)."""
     digest = hashlib.sha256(f"{MODEL_FORMAT}|{sklearn.__version__}|".encode())
-    digest.update(taxonomy.version.encode())
+    digest.update(version.encode())
     folder = data_folder()
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".csv") and entry.is_file():
@@ -261,7 +264,7 @@ _BASE: dict[str, TextModel] = {}
 
 def base_model(taxonomy: Taxonomy, cache_dir: Path) -> TextModel:
     """The base model for this taxonomy and corpus: cached on disk, trained when missing."""
-    digest = _corpus_digest(taxonomy)
+    digest = _corpus_digest(taxonomy.version)
     if digest in _BASE:
         return _BASE[digest]
     path = Path(cache_dir) / f"base-{digest}.joblib"
